@@ -1,0 +1,42 @@
+import { bytes, list, text, url } from '@devops/config';
+import { serverSettings } from '@devops/http-service';
+import { gitlabSettings } from '@devops/gitlab';
+import { webhookSettings } from '@devops/webhooks';
+
+export const settings = {
+  ...serverSettings(3002),
+  ...gitlabSettings(),
+  ...webhookSettings('freshdesk-bridge', { secretRequired: false }),
+  FRESHDESK_URL: url({
+    required: true,
+    description: 'Freshdesk helpdesk URL, e.g. https://acme.freshdesk.com',
+  }),
+  FRESHDESK_API_KEY: text({
+    required: true,
+    secret: true,
+    description: 'Freshdesk API key (Profile settings → Your API key)',
+    hint: "copy the API key from an agent's Freshdesk profile settings",
+  }),
+  BRIDGE_GITLAB_PROJECT: text({
+    required: true,
+    description: 'GitLab project (id or group/project) that receives escalations',
+  }),
+  BRIDGE_API_KEYS: list({
+    required: true,
+    secret: true,
+    description: 'Comma-separated keys the userscript may use (Authorization: Bearer)',
+    hint: 'generate one key per support team (e.g. openssl rand -hex 24)',
+  }),
+  BRIDGE_PUBLIC_URL: url({
+    required: true,
+    description: 'How browsers reach this bridge, e.g. https://bridge.example.com',
+  }),
+  BRIDGE_LABELS: list({ default: ['freshdesk'], description: 'Labels on escalated issues' }),
+  BRIDGE_LINK_FIELD: text({
+    description: 'Freshdesk custom field that receives the issue link, e.g. cf_gitlab_issue',
+  }),
+  BRIDGE_MAX_ATTACHMENT_BYTES: bytes({
+    default: 100 * 1024 ** 2,
+    description: 'Attachments larger than this are listed, not copied',
+  }),
+};

@@ -1,0 +1,22 @@
+// One jest preset for every package and app: TypeScript through SWC (types are
+// checked by `pnpm typecheck`), workspace packages resolved to their sources.
+const path = require('node:path');
+
+const packagesDir = path.join(__dirname, 'packages');
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test', '<rootDir>/src'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j)s$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
+  },
+  moduleNameMapper: {
+    '^@devops/([a-z-]+)$': `${packagesDir}/$1/src/index.ts`,
+  },
+  testTimeout: 30000,
+  // Slow tests (real git, big files, browsers, containers) carry "[slow]" in their name; they still run in CI.
+};

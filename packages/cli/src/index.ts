@@ -1,0 +1,1 @@
+export { runMain, startMain, EXIT, type MainDefinition, type RunContext, type ProcessLike } from './run-main';

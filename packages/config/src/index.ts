@@ -1,0 +1,2 @@
+export * from './settings';
+export { readEnvironment, loadConfig, secretValues, describeSettings, type Env } from './load-config';

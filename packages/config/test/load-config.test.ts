@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError } from '@devops/errors';
+import {
+  bytes,
+  integer,
+  list,
+  loadConfig,
+  oneOf,
+  readEnvironment,
+  regex,
+  secretValues,
+  text,
+  url,
+} from '../src';
+
+const schema = {
+  GITLAB_URL: url({ required: true, description: 'GitLab', hint: 'set it to your GitLab base URL' }),
+  GITLAB_TOKEN: text({
+    required: true,
+    secret: true,
+    description: 'token',
+    hint: 'create a project access token',
+  }),
+  PORT: integer({ default: 3001, min: 0, max: 65535, description: 'port' }),
+  MODE: oneOf(['major', 'minor', 'patch'] as const, { default: 'minor', description: 'mode' }),
+  LABELS: list({ default: ['a', 'b'], description: 'labels' }),
+  MAX: bytes({ default: 1024, description: 'max' }),
+  OPTIONAL: text({ description: 'optional' }),
+};
+
+function problemsOf(fn: () => unknown) {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('returns typed values with defaults applied', () => {
+    const config = loadConfig(schema, {
+      GITLAB_URL: 'https://gitlab.example.com/',
+      GITLAB_TOKEN: 'glpat-123',
+    });
+    expect(config).toEqual({
+      GITLAB_URL: 'https://gitlab.example.com',
+      GITLAB_TOKEN: 'glpat-123',
+      PORT: 3001,
+      MODE: 'minor',
+      LABELS: ['a', 'b'],
+      MAX: 1024,
+      OPTIONAL: undefined,
+    });
+  });
+
+  it('reports every bad or missing variable at once, with the reason', () => {
+    const problems = problemsOf(() =>
+      loadConfig(schema, { GITLAB_URL: 'not a url', PORT: '70000', MODE: 'huge', MAX: '12 parsecs' }),
+    );
+    expect(problems.map((p) => p.variable)).toEqual(['GITLAB_URL', 'GITLAB_TOKEN', 'PORT', 'MODE', 'MAX']);
+    expect(problems.find((p) => p.variable === 'GITLAB_TOKEN')!.reason).toBe(
+      'is not set: create a project access token',
+    );
+    expect(problems.find((p) => p.variable === 'PORT')!.reason).toMatch(/above the maximum 65535/);
+    expect(problems.find((p) => p.variable === 'MODE')!.reason).toMatch(/not one of major, minor, patch/);
+  });
+
+  it('never repeats a secret value in a problem', () => {
+    const s = { TOKEN: text({ required: true, secret: true, pattern: /^glpat-/, description: 't' }) };
+    const problems = problemsOf(() => loadConfig(s, { TOKEN: 'hunter2-very-secret' }));
+    expect(JSON.stringify(problems)).not.toContain('hunter2-very-secret');
+  });
+
+  it('treats an empty value as unset unless the setting keeps empties', () => {
+    const s = {
+      A: text({ default: 'x', description: 'a' }),
+      B: text({ default: 'y', allowEmpty: true, description: 'b' }),
+    };
+    expect(loadConfig(s, { A: '', B: '' })).toEqual({ A: 'x', B: '' });
+  });
+
+  it('reads a fallback variable when the setting itself is unset', () => {
+    const s = { GITLAB_URL: url({ required: true, fallback: 'CI_SERVER_URL', description: 'u' }) };
+    expect(loadConfig(s, { CI_SERVER_URL: 'https://ci.example.com' }).GITLAB_URL).toBe(
+      'https://ci.example.com',
+    );
+    expect(
+      loadConfig(s, { GITLAB_URL: 'https://a.example.com', CI_SERVER_URL: 'https://b.example.com' })
+        .GITLAB_URL,
+    ).toBe('https://a.example.com');
+  });
+
+  it.each([
+    ['1048576', 1048576],
+    ['100MiB', 100 * 1024 ** 2],
+    ['10GiB', 10 * 1024 ** 3],
+    ['2k', 2048],
+  ])('parses the size %s', (raw, expected) => {
+    expect(loadConfig({ S: bytes({ default: 1, description: 's' }) }, { S: raw }).S).toBe(expected);
+  });
+
+  it('checks the capture groups of a regex setting', () => {
+    const s = { P: regex({ groups: 1, description: 'p' }) };
+    expect(loadConfig(s, { P: 'v(\\d+)' }).P!.source).toBe('v(\\d+)');
+    expect(problemsOf(() => loadConfig(s, { P: 'v\\d+' }))[0]!.reason).toMatch(/capture group/);
+    expect(problemsOf(() => loadConfig(s, { P: '(' }))[0]!.reason).toMatch(/not a valid regular expression/);
+  });
+
+  it('lists the secret values for masking', () => {
+    const s = {
+      T: text({ secret: true, description: 't' }),
+      K: list({ secret: true, description: 'k' }),
+      N: text({ description: 'n' }),
+    };
+    const config = loadConfig(s, { T: 'tok', K: 'k1,k2', N: 'public' });
+    expect(secretValues(s, config)).toEqual(['tok', 'k1', 'k2']);
+  });
+});
+
+describe('readEnvironment', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'config-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('loads .env from the working directory and lets the real environment win', () => {
+    fs.writeFileSync(path.join(dir, '.env'), 'FROM_FILE=file\nBOTH=file\nQUOTED="a # b"\n');
+    const env = readEnvironment({ BOTH: 'real', ONLY_REAL: 'r' }, dir);
+    expect(env).toMatchObject({ FROM_FILE: 'file', BOTH: 'real', ONLY_REAL: 'r', QUOTED: 'a # b' });
+  });
+
+  it('works without a .env file', () => {
+    expect(readEnvironment({ A: '1' }, dir)).toEqual({ A: '1' });
+  });
+});

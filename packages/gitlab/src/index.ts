@@ -1,0 +1,1 @@
+export { gitlabSettings } from './settings';

@@ -1,0 +1,85 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { Logger } from '@devops/logger';
+
+export interface RunningServer {
+  server: http.Server;
+  url: string;
+  /** Stop accepting, let requests in flight finish (up to `graceMs`), then close. */
+  close(): Promise<void>;
+}
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  log: Logger;
+  /** How long in-flight work may take after SIGTERM (SPEC: exit within 30 s). */
+  graceMs?: number;
+  /** Called after the server stopped accepting, before close completes (e.g. drain a queue). */
+  onDrain?: () => Promise<void>;
+}
+
+export async function listen(
+  app: Express | http.RequestListener,
+  opts: ServeOptions,
+): Promise<RunningServer> {
+  const server = http.createServer(app);
+  // Uploads can be large and slow: do not let Node cut off a long request body.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      const grace = opts.graceMs ?? 25_000;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), grace);
+      try {
+        if (opts.onDrain) await opts.onDrain();
+        await closed;
+      } finally {
+        clearTimeout(timer);
+      }
+    })();
+    return closing;
+  };
+  return { server, url, close };
+}
+
+/**
+ * Listens and resolves only when the process is asked to stop (SIGTERM or
+ * SIGINT) and in-flight work has finished: the service's run() awaits this.
+ */
+export async function serveUntilSignalled(
+  app: Express,
+  opts: ServeOptions & { service: string },
+): Promise<void> {
+  const running = await listen(app, opts);
+  opts.log.info(
+    `${opts.service} listening on ${opts.host}:${(running.server.address() as AddressInfo).port}`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      opts.log.info(`${signal} received: no new requests, finishing work in flight`);
+      running.close().then(resolve, (err: unknown) => {
+        opts.log.error('shutdown failed', { error: err });
+        resolve();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  opts.log.info('stopped');
+}
