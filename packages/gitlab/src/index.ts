@@ -1,1 +1,2 @@
 export { gitlabSettings } from './settings';
+export type * from './port';
