@@ -134,28 +134,47 @@ export interface GitLabPort {
   listIssues(project: ProjectRef, query?: IssueQuery): Promise<Issue[]>;
   /** null when the issue does not exist. */
   getIssue(project: ProjectRef, iid: number): Promise<Issue | null>;
-  createIssue(project: ProjectRef, issue: { title: string; description?: string; labels?: string[] }): Promise<Issue>;
+  createIssue(
+    project: ProjectRef,
+    issue: { title: string; description?: string; labels?: string[] },
+  ): Promise<Issue>;
   /** One PUT with every change (add_labels, remove_labels, state_event, ...). */
   editIssue(project: ProjectRef, iid: number, changes: IssueChanges): Promise<Issue>;
 
   /** Every note, oldest first, through every page. */
   listIssueNotes(project: ProjectRef, iid: number): Promise<Note[]>;
-  createIssueNote(project: ProjectRef, iid: number, body: string, opts?: { internal?: boolean }): Promise<Note>;
+  createIssueNote(
+    project: ProjectRef,
+    iid: number,
+    body: string,
+    opts?: { internal?: boolean },
+  ): Promise<Note>;
 
   getMergeRequest(project: ProjectRef, iid: number): Promise<MergeRequest>;
   /** Every discussion, through every page. */
   listMergeRequestDiscussions(project: ProjectRef, iid: number): Promise<Discussion[]>;
   /** A resolvable thread on the MR's overview. */
   createMergeRequestDiscussion(project: ProjectRef, iid: number, body: string): Promise<Discussion>;
-  resolveMergeRequestDiscussion(project: ProjectRef, iid: number, discussionId: string, resolved: boolean): Promise<void>;
+  resolveMergeRequestDiscussion(
+    project: ProjectRef,
+    iid: number,
+    discussionId: string,
+    resolved: boolean,
+  ): Promise<void>;
   /** Issues the MR closes on merge. */
   listMergeRequestClosingIssues(project: ProjectRef, iid: number): Promise<Issue[]>;
 
   /** Every label, through every page. */
   listLabels(project: ProjectRef): Promise<Label[]>;
   /** Throws ConflictError when it already exists. */
-  createLabel(project: ProjectRef, label: { name: string; color: string; description?: string }): Promise<Label>;
+  createLabel(
+    project: ProjectRef,
+    label: { name: string; color: string; description?: string },
+  ): Promise<Label>;
 
   /** Streams `content` to the project's uploads (multipart, never held whole in memory). */
-  uploadFile(project: ProjectRef, file: { filename: string; content: Readable; size?: number; contentType?: string }): Promise<Upload>;
+  uploadFile(
+    project: ProjectRef,
+    file: { filename: string; content: Readable; size?: number; contentType?: string },
+  ): Promise<Upload>;
 }

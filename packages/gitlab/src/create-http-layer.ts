@@ -1,0 +1,108 @@
+import { TemporaryError } from '@devops/errors';
+import { runWithRetry, type RetryOptions } from './run-with-retry';
+import { sortHttpFailure, sortNetworkFailure, type FailureContext } from './sort-failure';
+
+/** The little of a logger this layer uses (a winston Logger fits). */
+export interface LogLike {
+  warn(message: string, meta?: Record<string, unknown>): unknown;
+  debug(message: string, meta?: Record<string, unknown>): unknown;
+}
+
+/** What fetch accepts as a body (no DOM lib here). */
+export type RequestBody = NonNullable<RequestInit['body']>;
+
+export interface HttpRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  /** A fresh body for each attempt; undefined for none. */
+  body?: () => RequestBody | undefined;
+  /** False when the body cannot be sent twice (a one-shot stream): never retried. */
+  replayable?: boolean;
+  /** Read the answer as text whatever its content type (raw files). */
+  asText?: boolean;
+  /** Per-attempt timeout, overriding the layer's. */
+  timeoutMs?: number;
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface HttpLayer {
+  send(req: HttpRequest): Promise<HttpAnswer>;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+/** Answers that mean the request never reached GitLab's application: safe to resend even a POST. */
+const NOT_PROCESSED_STATUS = new Set([429, 502, 503, 504]);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Whether a failed request may be sent again (see README: POSTs are resent only when GitLab surely did nothing). */
+export function mayResend(method: string, err: TemporaryError): boolean {
+  if (err.details.status !== undefined && NOT_PROCESSED_STATUS.has(err.details.status)) return true;
+  if (IDEMPOTENT.has(method.toUpperCase())) return true;
+  const code = (err.details.cause as { code?: string } | undefined)?.code;
+  return code !== undefined && NOT_SENT_CODES.has(code);
+}
+
+/**
+ * One place every GitLab request goes through: a timeout on each attempt, failures sorted into the
+ * @devops/errors kinds, TemporaryErrors retried with backoff + jitter honouring Retry-After.
+ * No header (so no token) ever goes into an error or a log line.
+ */
+export function createHttpLayer(opts: {
+  timeoutMs: number;
+  retry: RetryOptions;
+  log: LogLike;
+  scrub: (text: string) => string;
+}): HttpLayer {
+  async function attempt(req: HttpRequest, ctx: FailureContext): Promise<HttpAnswer> {
+    const timeoutMs = req.timeoutMs ?? opts.timeoutMs;
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const body = req.body?.(); // first: a streamed body decides its own headers (multipart boundary, length)
+      const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers: req.headers, signal };
+      if (body !== undefined) {
+        init.body = body;
+        if (isStream(body)) init.duplex = 'half';
+      }
+      const response = await fetch(req.url, init);
+      const headers = Object.fromEntries(response.headers.entries());
+      const text = await response.text();
+      if (!response.ok)
+        throw sortHttpFailure(ctx, response.status, text, response.headers.get('retry-after'));
+      const json =
+        !req.asText && (headers['content-type'] ?? '').split(';')[0]?.trim() === 'application/json';
+      return { status: response.status, headers, body: json ? (text ? JSON.parse(text) : {}) : text };
+    } catch (err) {
+      if (err instanceof Error && 'kind' in err) throw err; // already sorted
+      throw sortNetworkFailure(ctx, err, timeoutMs);
+    }
+  }
+
+  return {
+    async send(req) {
+      const ctx: FailureContext = { method: req.method, path: req.url.pathname, scrub: opts.scrub };
+      const started = Date.now();
+      const answer = await runWithRetry(() => attempt(req, ctx), {
+        ...opts.retry,
+        mayRetry: (err) => req.replayable !== false && mayResend(req.method, err),
+        onRetry: (err, delayMs, attemptNo) =>
+          opts.log.warn(`${err.message}; retrying in ${Math.round(delayMs)} ms`, {
+            attempt: attemptNo,
+            method: req.method,
+            path: ctx.path,
+          }),
+      });
+      opts.log.debug(`GitLab ${req.method} ${ctx.path} -> ${answer.status}`, { ms: Date.now() - started });
+      return answer;
+    },
+  };
+}
+
+function isStream(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
+}

@@ -1,0 +1,86 @@
+import { createHash, randomBytes } from 'node:crypto';
+import busboy from 'busboy';
+import { apiError, missing, sendJson } from '../http';
+import type { UploadRecord } from '../model';
+import { projectOr404 } from './project-routes';
+import { route, type Route } from './route';
+
+interface ReceivedFile {
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  content: Buffer | null;
+}
+
+/** Streams the multipart body: the `file` field is hashed as it arrives, its bytes kept only up to `keep`. */
+function receiveFile(req: import('node:http').IncomingMessage, keep: number): Promise<ReceivedFile | null> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers });
+    } catch {
+      reject(apiError(400, '400 (Bad request) "file" not given'));
+      return;
+    }
+    let received: Promise<ReceivedFile> | null = null;
+    parser.on('file', (field, stream, info) => {
+      if (field !== 'file' || received) {
+        stream.resume();
+        return;
+      }
+      received = new Promise((done, fail) => {
+        const hash = createHash('sha256');
+        const chunks: Buffer[] = [];
+        let size = 0;
+        stream.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          hash.update(chunk);
+          if (size <= keep) chunks.push(chunk);
+        });
+        stream.on('error', fail);
+        stream.on('close', () =>
+          done({
+            filename: info.filename,
+            contentType: info.mimeType,
+            size,
+            sha256: hash.digest('hex'),
+            content: size <= keep ? Buffer.concat(chunks) : null,
+          }),
+        );
+      });
+    });
+    parser.on('error', (err) => reject(apiError(400, `400 (Bad request) ${(err as Error).message}`)));
+    parser.on('close', () => {
+      if (received) received.then(resolve, reject);
+      else resolve(null);
+    });
+    req.pipe(parser);
+  });
+}
+
+export const uploadRoutes: Route[] = [
+  route(
+    'POST',
+    '/projects/:id/uploads',
+    async (ctx, { store, ser, keepUploadBytesUpTo }) => {
+      const project = projectOr404(store, ctx.params[0]);
+      const file = await receiveFile(ctx.req, keepUploadBytesUpTo);
+      if (!file || !file.filename) throw missing('file');
+      const upload: UploadRecord = {
+        id: store.nextUploadId(),
+        secret: randomBytes(16).toString('hex'),
+        filename: file.filename.replace(/[^\w.-]/g, '_'),
+        size: file.size,
+        sha256: file.sha256,
+        contentType: file.contentType,
+        content: file.content,
+        createdAt: store.timestamp(),
+      };
+      project.uploads.push(upload);
+      ctx.logBody({ file: { filename: upload.filename, size: upload.size } });
+      sendJson(ctx.res, 201, ser.upload(project, upload));
+    },
+    { streamsBody: true },
+  ),
+];

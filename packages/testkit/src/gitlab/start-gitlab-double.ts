@@ -1,0 +1,219 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { faultResponse, takeFault, toActiveFault, type ActiveFault, type FaultSpec } from './faults';
+import { apiError, HttpError, queryToObject, readBody, sendJson, type RouteContext } from './http';
+import type {
+  CommitRecord,
+  IssueRecord,
+  LabelRecord,
+  MergeRequestRecord,
+  ProjectRecord,
+  TagRecord,
+} from './model';
+import { issueRoutes } from './routes/issue-routes';
+import { labelRoutes } from './routes/label-routes';
+import { mergeRequestRoutes } from './routes/merge-request-routes';
+import { projectRoutes } from './routes/project-routes';
+import type { Route, RouteDeps } from './routes/route';
+import { tagRoutes } from './routes/tag-routes';
+import { uploadRoutes } from './routes/upload-routes';
+import { sendWebhook, type WebhookDelivery } from './send-webhook';
+import { createSerializer } from './serialize';
+import { GitLabStore, type AddCommitInput } from './store';
+
+export interface LoggedRequest {
+  method: string;
+  /** The path as sent (URL-encoded), e.g. /api/v4/projects/group%2Flib/issues */
+  path: string;
+  query: Record<string, unknown>;
+  /** 0 when the double reset the connection. */
+  status: number;
+  /** Parsed JSON/form body; for uploads {file: {filename, size}}. */
+  body?: unknown;
+  /** True when an injected fault answered. */
+  fault?: boolean;
+}
+
+export interface GitLabDoubleOptions {
+  /** The valid token (default: a random glpat-… value). */
+  token?: string;
+  /** Upload bytes kept in memory per file (default 16 MiB); above it only size and sha256. */
+  keepUploadBytesUpTo?: number;
+  now?: () => Date;
+  /** Port to listen on (default 0: any free port). */
+  port?: number;
+}
+
+export interface GitLabDouble {
+  url: string;
+  token: string;
+  addProject(input: { path: string; defaultBranch?: string; name?: string }): { id: number; path: string };
+  /** Returns the commit sha. `files` are merged over the branch's current tree. */
+  addCommit(project: number | string, input: AddCommitInput): string;
+  createBranch(project: number | string, name: string, ref: string): void;
+  addTag(project: number | string, input: { name: string; ref: string; message?: string }): TagRecord;
+  addIssue(
+    project: number | string,
+    input: { title: string; description?: string; labels?: string[]; state?: 'opened' | 'closed' },
+  ): IssueRecord;
+  addMergeRequest(
+    project: number | string,
+    input: {
+      title: string;
+      description?: string;
+      sourceBranch: string;
+      targetBranch?: string;
+      sourceProjectId?: number;
+      draft?: boolean;
+      state?: MergeRequestRecord['state'];
+      labels?: string[];
+      /** Issue iids closed on merge; default: parsed from the description ("Closes #12"). */
+      closesIssues?: number[];
+    },
+  ): MergeRequestRecord;
+  addLabel(
+    project: number | string,
+    input: { name: string; color?: string; description?: string },
+  ): LabelRecord;
+  /** Live in-memory state of one project. */
+  state(project: number | string): ProjectRecord;
+  commit(project: number | string, sha: string): CommitRecord | undefined;
+  readonly requests: LoggedRequest[];
+  clearRequests(): void;
+  injectFault(fault: FaultSpec): void;
+  clearFaults(): void;
+  sendWebhook(targetUrl: string, delivery: WebhookDelivery): Promise<Response>;
+  close(): Promise<void>;
+}
+
+const ROUTES: Route[] = [
+  ...projectRoutes,
+  ...tagRoutes,
+  ...issueRoutes,
+  ...mergeRequestRoutes,
+  ...labelRoutes,
+  ...uploadRoutes,
+];
+
+/** A GitLab REST v4 double on 127.0.0.1 with in-memory state; see the package README. */
+export async function startGitLabDouble(opts: GitLabDoubleOptions = {}): Promise<GitLabDouble> {
+  const token = opts.token ?? `glpat-${randomBytes(12).toString('hex')}`;
+  const store = new GitLabStore(opts.now);
+  const requests: LoggedRequest[] = [];
+  let faults: ActiveFault[] = [];
+  const sockets = new Set<Socket>();
+  let baseUrl = '';
+  const deps: RouteDeps = {
+    store,
+    ser: createSerializer(() => baseUrl),
+    keepUploadBytesUpTo: opts.keepUploadBytesUpTo ?? 16 * 1024 * 1024,
+  };
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { message: '500 Internal Server Error' });
+      else res.destroy(err as Error);
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', baseUrl);
+    const path = url.pathname;
+    const entry: LoggedRequest = { method, path, query: queryToObject(url.searchParams), status: 0 };
+    requests.push(entry);
+    res.on('finish', () => (entry.status = res.statusCode));
+
+    const fault = takeFault(faults, method, path);
+    if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
+    if (fault?.network === 'reset') {
+      entry.fault = true;
+      req.socket.resetAndDestroy();
+      return;
+    }
+    if (fault?.network === 'hang') {
+      entry.fault = true;
+      return; // never answered; the socket is destroyed on close()
+    }
+    if (fault && fault.status !== undefined) {
+      entry.fault = true;
+      req.resume();
+      const r = faultResponse(fault);
+      res.writeHead(r.status, { ...r.headers, 'content-length': String(Buffer.byteLength(r.body)) });
+      res.end(r.body);
+      return;
+    }
+
+    try {
+      const bearer = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+      if (req.headers['private-token'] !== token && bearer !== token) throw apiError(401, '401 Unauthorized');
+      const matched = ROUTES.map((r) => ({ r, m: r.method === method ? r.pattern.exec(path) : null })).find(
+        (x) => x.m,
+      );
+      if (!matched || !matched.m) {
+        req.resume();
+        throw apiError(404, '404 Not Found');
+      }
+      const body = matched.r.streamsBody ? {} : await readBody(req);
+      entry.body = Object.keys(body).length ? body : undefined;
+      const ctx: RouteContext = {
+        req,
+        res,
+        method,
+        url,
+        params: matched.m.slice(1).map((p) => decodeURIComponent(p)),
+        input: { ...entry.query, ...body },
+        baseUrl,
+        logBody: (b) => (entry.body = b),
+      };
+      await matched.r.handle(ctx, deps);
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      req.resume();
+      sendJson(res, err.status, err.body);
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: baseUrl,
+    token,
+    addProject: (input) => {
+      const p = store.addProject(input);
+      return { id: p.id, path: p.path };
+    },
+    addCommit: (project, input) => store.addCommit(project, input).id,
+    createBranch: (project, name, ref) => store.createBranch(project, name, ref),
+    addTag: (project, input) => store.addTag(project, input),
+    addIssue: (project, input) => store.addIssue(project, input),
+    addMergeRequest: (project, input) => store.addMergeRequest(project, input),
+    addLabel: (project, input) => store.addLabel(project, input),
+    state: (project) => store.project(project),
+    commit: (project, sha) => store.findCommit(store.project(project), sha),
+    get requests() {
+      return requests;
+    },
+    clearRequests: () => {
+      requests.length = 0;
+    },
+    injectFault: (fault) => {
+      faults.push(toActiveFault(fault));
+    },
+    clearFaults: () => {
+      faults = [];
+    },
+    sendWebhook: (targetUrl, delivery) => sendWebhook(baseUrl, targetUrl, delivery),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const s of sockets) s.destroy();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,12 @@
+export {
+  startGitLabDouble,
+  type GitLabDouble,
+  type GitLabDoubleOptions,
+  type LoggedRequest,
+} from './gitlab/start-gitlab-double';
+export type { FaultSpec } from './gitlab/faults';
+export type { WebhookDelivery } from './gitlab/send-webhook';
+export type * from './gitlab/model';
+export { seedDemo } from './gitlab/seed-demo';
+export { loadWebhookFixture, webhookFixturesDir } from './load-webhook-fixture';
+export * from './freshdesk';
