@@ -3,6 +3,16 @@ import { serveUntilSignalled } from '@devops/http-service';
 import { createApp } from './app';
 import { settings } from './config';
 
+/** What release scripts inherit: the service's environment without its own settings (the shared secret above all). */
+function scriptEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined || k.startsWith('RELEASE_') || k in settings) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
 startMain({
   name: 'release-api',
   summary:
@@ -10,7 +20,7 @@ startMain({
   usage: 'node apps/release-api/dist/main.js',
   schema: settings,
   async run({ config, log }) {
-    const app = createApp({ config, log });
+    const app = createApp({ config, log, scriptEnv: scriptEnvironment(process.env) });
     await serveUntilSignalled(app, { service: 'release-api', port: config.PORT, host: config.HOST, log });
   },
 });
