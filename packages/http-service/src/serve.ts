@@ -71,15 +71,20 @@ export async function serveUntilSignalled(
     `${opts.service} listening on ${opts.host}:${(running.server.address() as AddressInfo).port}`,
   );
   await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
+    let stopping = false;
+    // Ctrl-C in a terminal signals the whole process group and a supervisor may
+    // follow with SIGTERM: the first signal starts the shutdown, later ones are noted only.
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
       opts.log.info(`${signal} received: no new requests, finishing work in flight`);
       running.close().then(resolve, (err: unknown) => {
         opts.log.error('shutdown failed', { error: err });
         resolve();
       });
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
   opts.log.info('stopped');
 }
