@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { list, text } from '@devops/config';
+import { list, loadConfig, text, type Env } from '@devops/config';
 import { gitlabSettings } from '@devops/gitlab';
 
 const common = {
@@ -15,15 +15,28 @@ const common = {
   RACE_REPORTER_HOST: text({ default: os.hostname(), description: 'Host name recorded with each report' }),
 };
 
-/** --dry-run needs no GitLab settings at all. */
-export function settingsFor(flags: { 'dry-run'?: unknown }) {
-  if (flags['dry-run']) return { ...common };
+function gitlabSchema() {
   return {
     ...gitlabSettings(),
     RACE_REPORTER_PROJECT: text({
       required: true,
       description: 'GitLab project (id or group/project) for race issues',
     }),
-    ...common,
   };
+}
+
+/** --dry-run needs no GitLab settings at all. */
+export function settingsFor(flags: { 'dry-run'?: unknown }) {
+  if (flags['dry-run']) return { ...common };
+  return { ...gitlabSchema(), ...common };
+}
+
+/**
+ * For --dry-run: the GitLab settings when all three are given (the dry run
+ * then reads issues to say create, comment or reopen), otherwise null. Read
+ * from the same environment main.ts was given; never required.
+ */
+export function optionalGitLabConfig(env: Env) {
+  if (!env.GITLAB_URL || !env.GITLAB_TOKEN || !env.RACE_REPORTER_PROJECT) return null;
+  return loadConfig(gitlabSchema(), env);
 }
