@@ -1,0 +1,170 @@
+import { PassThrough, type Readable } from 'node:stream';
+import type { AxiosBasicCredentials, AxiosInstance, AxiosResponse } from 'axios';
+import { isAxiosError } from 'axios';
+import { PermanentError, TemporaryError } from '@devops/errors';
+import type { AttachmentDownload } from './port';
+import type { Retrier } from './retry-request';
+import { sortFailure, type RequestLabel } from './sort-failure';
+
+export interface DownloadDeps {
+  http: AxiosInstance;
+  /** `https://acme.freshdesk.com`: the only origin that ever receives the API key. */
+  apiOrigin: string;
+  auth: AxiosBasicCredentials;
+  run: Retrier;
+  timeoutMs: number;
+}
+
+const MAX_REDIRECTS = 3;
+
+function labelOf(url: URL): RequestLabel {
+  return { method: 'GET', where: `${url.origin}${url.pathname}` };
+}
+
+function discard(err: unknown): void {
+  const data = isAxiosError(err) ? (err.response?.data as { destroy?: () => void } | undefined) : undefined;
+  data?.destroy?.();
+}
+
+async function open(
+  deps: DownloadDeps,
+  url: URL,
+  hops: number,
+): Promise<{ res: AxiosResponse<Readable>; url: URL }> {
+  const label = labelOf(url);
+  const res = await deps.run(label, { idempotent: true }, async () => {
+    try {
+      return await deps.http.get<Readable>(url.toString(), {
+        responseType: 'stream',
+        // the key goes to Freshdesk only, never to S3/CDN (a pre-signed URL with a second credential is refused there anyway)
+        ...(url.origin === deps.apiOrigin ? { auth: deps.auth } : {}),
+        // redirects are followed by hand below, so that the key never follows one to another host
+        maxRedirects: 0,
+        timeout: deps.timeoutMs,
+        decompress: false,
+        headers: { Accept: '*/*' },
+        validateStatus: (s) => (s >= 200 && s < 300) || [301, 302, 303, 307, 308].includes(s),
+      });
+    } catch (err) {
+      discard(err);
+      throw err;
+    }
+  });
+  if (res.status >= 300) {
+    res.data.destroy();
+    const location = res.headers.location;
+    if (typeof location !== 'string' || hops >= MAX_REDIRECTS) {
+      throw new PermanentError(
+        `Freshdesk GET ${label.where} redirected ${hops >= MAX_REDIRECTS ? 'too often' : 'nowhere'}`,
+      );
+    }
+    return open(deps, new URL(location, url), hops + 1);
+  }
+  return { res, url };
+}
+
+function parseLength(value: unknown): number | null {
+  if (typeof value !== 'string' && typeof value !== 'number') return null;
+  const n = Number(value);
+  return Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+/**
+ * GET on an attachment URL, streamed: the returned stream carries the bytes
+ * as they arrive (backpressure reaches the socket; nothing is buffered
+ * whole). Fails with TemporaryError when the body stops early, is shorter
+ * than Content-Length, or no byte moves for `timeoutMs` while the consumer
+ * is reading; with PermanentError past `maxBytes`.
+ */
+export async function downloadAttachment(
+  deps: DownloadDeps,
+  rawUrl: string,
+  opts: { maxBytes?: number } = {},
+): Promise<AttachmentDownload> {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw new PermanentError('attachment URL is not a valid URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new PermanentError(`attachment URL must be http(s), not ${url.protocol}`);
+  }
+
+  const opened = await open(deps, url, 0);
+  const label = labelOf(opened.url);
+  const data = opened.res.data;
+  const size = parseLength(opened.res.headers['content-length']);
+  const contentTypeHeader = opened.res.headers['content-type'];
+  const contentType = typeof contentTypeHeader === 'string' ? contentTypeHeader : null;
+  const maxBytes = opts.maxBytes;
+
+  if (maxBytes !== undefined && size !== null && size > maxBytes) {
+    data.destroy();
+    throw new PermanentError(`attachment at ${label.where} is ${size} bytes, over the limit of ${maxBytes}`);
+  }
+
+  const out = new PassThrough();
+  let received = 0;
+  let ended = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const stopTimer = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+  };
+  const fail = (err: unknown) => {
+    stopTimer();
+    if (!data.destroyed) data.destroy();
+    if (!out.destroyed) out.destroy(sortFailure(err, label));
+  };
+  // idle timer: armed only while bytes should be flowing (not while the consumer holds us back)
+  const armTimer = () => {
+    stopTimer();
+    timer = setTimeout(
+      () =>
+        fail(new TemporaryError(`Freshdesk GET ${label.where} stalled: no data for ${deps.timeoutMs} ms`)),
+      deps.timeoutMs,
+    );
+  };
+
+  data.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (maxBytes !== undefined && received > maxBytes) {
+      fail(new PermanentError(`attachment at ${label.where} is over the limit of ${maxBytes} bytes`));
+      return;
+    }
+    if (out.write(chunk)) {
+      armTimer();
+    } else {
+      stopTimer();
+      data.pause();
+    }
+  });
+  out.on('drain', () => {
+    if (ended || out.destroyed) return;
+    armTimer();
+    data.resume();
+  });
+  data.on('end', () => {
+    ended = true;
+    stopTimer();
+    if (size !== null && received !== size) {
+      fail(new TemporaryError(`Freshdesk GET ${label.where} ended after ${received} of ${size} bytes`));
+      return;
+    }
+    out.end();
+  });
+  data.on('error', fail);
+  data.on('close', () => {
+    if (!ended) fail(new TemporaryError(`Freshdesk GET ${label.where} failed: connection closed early`));
+  });
+  // the consumer gave up: let go of the socket
+  out.on('close', () => {
+    stopTimer();
+    if (!ended && !data.destroyed) data.destroy();
+  });
+  armTimer();
+
+  return { stream: out, size, contentType };
+}
