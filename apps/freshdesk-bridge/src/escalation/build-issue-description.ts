@@ -1,0 +1,36 @@
+import { convertHtmlToMarkdown } from './convert-html-to-markdown';
+import { describeTicketFields, escapeTableCell } from './describe-ticket-fields';
+import { formatAttachmentList } from './format-attachment-list';
+import { ticketMarker } from './markers';
+import type { AttachmentOutcome, Ticket } from './model';
+import { truncateMarkdown } from './truncate-markdown';
+
+/** The issue title: `[FD#123] <subject>`. */
+export function buildIssueTitle(ticket: Ticket): string {
+  const subject = ticket.subject.replace(/\s+/g, ' ').trim() || '(no subject)';
+  // GitLab titles are limited to 255 characters.
+  const title = `[FD#${ticket.id}] ${subject}`;
+  return title.length > 255 ? `${title.slice(0, 254)}…` : title;
+}
+
+/**
+ * The issue description: the marker line, a link to the ticket, its fields,
+ * its description as Markdown, and its attachments (copied or skipped).
+ */
+export function buildIssueDescription(input: {
+  ticket: Ticket;
+  ticketUrl: string;
+  attachments: AttachmentOutcome[];
+}): string {
+  const { ticket, ticketUrl, attachments } = input;
+  const rows = describeTicketFields(ticket).map(([k, v]) => `| ${k} | ${escapeTableCell(v)} |`);
+  const parts = [
+    ticketMarker(ticket.id),
+    `Escalated from Freshdesk ticket [#${ticket.id}](${ticketUrl}).`,
+    ['| Field | Value |', '|---|---|', ...rows].join('\n'),
+    '### Description',
+    convertHtmlToMarkdown(ticket.description) || '_(empty)_',
+  ];
+  if (attachments.length) parts.push('### Attachments', formatAttachmentList(attachments));
+  return truncateMarkdown(parts.join('\n\n'), ticketUrl);
+}
