@@ -121,6 +121,23 @@ export function createGitLab(opts: GitLabOptions): GitLabPort {
       return tag === null ? null : toTag(one(tag));
     },
 
+    listTagsPage: async (project, q) => {
+      const { data, paginationInfo } = (await api.tags.all(project, {
+        ...(q.search ? { search: q.search } : {}),
+        ...(q.orderBy ? { orderBy: q.orderBy } : {}),
+        ...(q.sort ? { sort: q.sort } : {}),
+        page: q.page,
+        perPage: Math.min(q.perPage ?? perPage, 100),
+        showExpanded: true,
+      })) as unknown as { data: unknown; paginationInfo: { next: number | null } };
+      return { tags: rows(data).map(toTag), nextPage: paginationInfo.next ?? null };
+    },
+
+    listTagNamesContaining: async (project, sha) =>
+      rows(await api.commits.allReferences(project, sha, { type: 'tag', perPage }))
+        .filter((r) => r.type === 'tag')
+        .map((r) => String(r.name)),
+
     createTag: async (project, tag) =>
       toTag(
         one(await api.tags.create(project, tag.name, tag.ref, tag.message ? { message: tag.message } : {})),

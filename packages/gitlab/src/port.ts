@@ -34,6 +34,17 @@ export interface Tag {
   message: string | null;
 }
 
+export interface TagPageQuery {
+  /** `^term` begins with, `term$` ends with, otherwise contains. */
+  search?: string;
+  orderBy?: 'name' | 'updated' | 'version';
+  sort?: 'asc' | 'desc';
+  /** 1-based. */
+  page: number;
+  /** At most 100 (GitLab's maximum); default the client's page size. */
+  perPage?: number;
+}
+
 export type IssueState = 'opened' | 'closed';
 
 export interface Issue {
@@ -129,6 +140,17 @@ export interface GitLabPort {
   getTag(project: ProjectRef, name: string): Promise<Tag | null>;
   /** Annotated when `message` is given. Throws ConflictError when the tag exists. */
   createTag(project: ProjectRef, tag: { name: string; ref: string; message?: string }): Promise<Tag>;
+  /**
+   * One page of tags matching `search`, in GitLab's order (`orderBy: 'version', sort: 'desc'`: highest
+   * version first), for callers that stop reading early instead of reading every page.
+   * `nextPage` is null on the last page.
+   */
+  listTagsPage(project: ProjectRef, opts: TagPageQuery): Promise<{ tags: Tag[]; nextPage: number | null }>;
+  /**
+   * Names of the tags that contain the commit: that point at it or at a descendant of it
+   * (GitLab's "references a commit is pushed to", type tag), through every page.
+   */
+  listTagNamesContaining(project: ProjectRef, sha: string): Promise<string[]>;
 
   /** Every matching issue, through every page. */
   listIssues(project: ProjectRef, query?: IssueQuery): Promise<Issue[]>;

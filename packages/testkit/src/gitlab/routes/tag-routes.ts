@@ -51,6 +51,40 @@ export const tagRoutes: Route[] = [
     sendJson(ctx.res, 200, ser.tag(project, tag, store.findCommit(project, tag.commitId)));
   }),
 
+  // "Get references a commit is pushed to" (doc/api/commits.md): branches and tags that *contain* the commit
+  // (point at it or at a descendant), as Gitaly's ListBranchNamesContainingCommit / ListTagNamesContainingCommit.
+  route('GET', '/projects/:id/repository/commits/:sha/refs', (ctx, { store }) => {
+    const project = projectOr404(store, ctx.params[0]);
+    const commit = store.resolveRef(project, ctx.params[1] ?? '');
+    if (!commit) throw notFound('Commit');
+    const type = str(ctx.input, 'type') ?? 'all';
+    if (!['branch', 'tag', 'all'].includes(type)) throw badRequest('type does not have a valid value');
+    const contains = (tipId: string): boolean => {
+      const todo = [tipId];
+      const seen = new Set<string>();
+      while (todo.length) {
+        const id = todo.pop()!;
+        if (id === commit.id) return true;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        todo.push(...(store.findCommit(project, id)?.parentIds ?? []));
+      }
+      return false;
+    };
+    const refs = [
+      ...(type === 'tag'
+        ? []
+        : Object.entries(project.branches)
+            .filter(([, head]) => contains(head))
+            .map(([name]) => ({ type: 'branch', name }))),
+      ...(type === 'branch'
+        ? []
+        : project.tags.filter((t) => contains(t.commitId)).map((t) => ({ type: 'tag', name: t.name }))),
+    ];
+    const { page, headers } = paginate(ctx, refs);
+    sendJson(ctx.res, 200, page, headers);
+  }),
+
   // Errors as lib/api/tags.rb renders them: every service failure is a 400 with the service's message.
   route('POST', '/projects/:id/repository/tags', (ctx, { store, ser }) => {
     const project = projectOr404(store, ctx.params[0]);
