@@ -19,12 +19,15 @@ export const settings = {
   }),
   LIB_TAGGER_PREFIX: text({
     default: 'v',
+    // Characters git allows in a tag name and GitLab dotenv reports carry unquoted; no "..", no leading "/".
+    pattern: /^(?!.*\.\.)(?:[A-Za-z0-9_][A-Za-z0-9_.-]*\/)*[A-Za-z0-9_.-]*$/,
+    patternText: 'a tag prefix such as v or sub/v (letters, digits, . _ - and / between folder names)',
     description: 'Tag prefix: v, or sub/v for a Go module in folder sub',
   }),
   LIB_TAGGER_INITIAL: text({
     default: '0.1.0',
-    pattern: /^\d+\.\d+\.\d+$/,
-    patternText: 'a MAJOR.MINOR.PATCH version',
+    pattern: /^(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)$/,
+    patternText: 'a MAJOR.MINOR.PATCH version without prefix or leading zeros, e.g. 0.1.0',
     description: 'First version when no tag exists',
   }),
   LIB_TAGGER_BUMP: oneOf(['patch', 'conventional'] as const, {
