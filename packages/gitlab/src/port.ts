@@ -194,9 +194,12 @@ export interface GitLabPort {
     label: { name: string; color: string; description?: string },
   ): Promise<Label>;
 
-  /** Streams `content` to the project's uploads (multipart, never held whole in memory). */
+  /**
+   * Streams `content` to the project's uploads (multipart, never held whole in memory). A stream is sent once
+   * (a temporary failure is thrown, not retried); a function opening a fresh stream is retried like any call.
+   */
   uploadFile(
     project: ProjectRef,
-    file: { filename: string; content: Readable; size?: number; contentType?: string },
+    file: { filename: string; content: Readable | (() => Readable); size?: number; contentType?: string },
   ): Promise<Upload>;
 }

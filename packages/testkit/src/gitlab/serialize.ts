@@ -17,7 +17,8 @@ export interface Serializer {
   project(p: ProjectRecord): object;
   commit(p: ProjectRecord, c: CommitRecord, detail?: boolean): object;
   tag(p: ProjectRecord, t: TagRecord, commit: CommitRecord | undefined): object;
-  issue(p: ProjectRecord, i: IssueRecord): object;
+  /** `list`: as in list endpoints (has_tasks/task_status, no `subscribed`); `single`: GET/POST/PUT one issue. */
+  issue(p: ProjectRecord, i: IssueRecord, view?: 'list' | 'single'): object;
   note(p: ProjectRecord, i: IssueRecord, n: NoteRecord): object;
   mergeRequest(p: ProjectRecord, mr: MergeRequestRecord): object;
   discussion(p: ProjectRecord, mr: MergeRequestRecord, d: DiscussionRecord): object;
@@ -111,7 +112,8 @@ export function createSerializer(baseUrl: () => string): Serializer {
       created_at: t.createdAt,
     }),
 
-    issue: (p, i) => ({
+    issue: (p, i, view = 'single') => ({
+      ...(view === 'list' ? taskFields(i.description) : { subscribed: false }),
       id: i.id,
       iid: i.iid,
       project_id: p.id,
@@ -145,8 +147,7 @@ export function createSerializer(baseUrl: () => string): Serializer {
         human_time_estimate: null,
         human_total_time_spent: null,
       },
-      task_completion_status: { count: 0, completed_count: 0 },
-      subscribed: false,
+      task_completion_status: taskCompletion(i.description),
       imported: false,
       imported_from: 'none',
       _links: {
@@ -268,5 +269,18 @@ export function createSerializer(baseUrl: () => string): Serializer {
         markdown: image ? `![${alt}](${url})` : `[${u.filename}](${url})`,
       };
     },
+  };
+}
+
+function taskCompletion(description: string | null): { count: number; completed_count: number } {
+  const items = (description ?? '').match(/^\s*[-*+] \[[ xX]\]/gm) ?? [];
+  return { count: items.length, completed_count: items.filter((t) => /\[[xX]\]/.test(t)).length };
+}
+
+function taskFields(description: string | null): { has_tasks: boolean; task_status: string } {
+  const t = taskCompletion(description);
+  return {
+    has_tasks: t.count > 0,
+    task_status: `${t.completed_count} of ${t.count} checklist items completed`,
   };
 }

@@ -84,7 +84,7 @@ export const issueRoutes: Route[] = [
     sendJson(
       ctx.res,
       200,
-      page.map((i) => ser.issue(project, i)),
+      page.map((i) => ser.issue(project, i, 'list')),
       headers,
     );
   }),

@@ -114,7 +114,7 @@ export const mergeRequestRoutes: Route[] = [
     sendJson(
       ctx.res,
       200,
-      page.map((i) => ser.issue(project, i)),
+      page.map((i) => ser.issue(project, i, 'list')),
       headers,
     );
   }),
