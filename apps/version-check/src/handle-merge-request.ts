@@ -1,0 +1,24 @@
+import type { EventHandler } from '@devops/webhooks';
+import { checkMergeRequest, type VersionCheckConfig } from './check-merge-request';
+import type { MergeRequestPayload } from './merge-request-payload';
+import { whyIgnoreMergeRequest } from './should-check-merge-request';
+
+/**
+ * Merge Request Hook: `open`, `reopen`, and `update` with new code or a new
+ * target branch run the version check on the merge request (in the project
+ * it targets); every other action is answered 200 {ignored}.
+ */
+export function createMergeRequestHandler(config: VersionCheckConfig): EventHandler<MergeRequestPayload> {
+  return {
+    ignore: whyIgnoreMergeRequest,
+    handle: async ({ payload, gitlab, log }) => {
+      const attrs = payload.object_attributes!;
+      const project = attrs.target_project_id ?? payload.project?.id;
+      if (project === undefined) {
+        log.warn('merge request event without a project id: nothing to check');
+        return;
+      }
+      await checkMergeRequest({ gitlab, config, log, project, iid: attrs.iid! });
+    },
+  };
+}
