@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { RefusedError } from '@devops/errors';
 
 export interface Lock {
@@ -38,6 +39,7 @@ export async function acquireLock(
     host: opts.host ?? os.hostname(),
     startedAt: (opts.now ?? (() => new Date()))().toISOString(),
   };
+  await fs.mkdir(path.dirname(lockPath), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await fs.open(lockPath, 'wx', 0o600);

@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { startGitLabDouble } from '@devops/testkit';
+import { fixtures, tempDir } from './run-helpers';
+
+const main = path.join(__dirname, '../dist/main.js');
+
+function cli(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [main, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe('race-reporter CLI (real process)', () => {
+  it('--dry-run --json: the JSON document on stdout, human summary on stderr, no state written, exit 0', async () => {
+    const dir = tempDir('cli');
+    const state = path.join(dir, 'state.json');
+    const out = await cli(['--dry-run', '--json', '--state', state, path.join(fixtures, '*.log')], {}, dir);
+    expect(out.code).toBe(0);
+    const doc = JSON.parse(out.stdout);
+    expect(Object.keys(doc)).toEqual(['reports', 'actions']);
+    const titles = doc.reports.map((r: { title: string }) => r.title);
+    expect(titles).toContain('Data race in main.(*Server).handle');
+    expect(titles).toContain('Data race in main.store');
+    const handle = doc.reports.find(
+      (r: { title: string }) => r.title === 'Data race in main.(*Server).handle',
+    );
+    expect(handle).toEqual({
+      fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+      title: 'Data race in main.(*Server).handle',
+      function: 'main.(*Server).handle',
+      accesses: [
+        { kind: 'Write', function: 'main.(*Server).handle', file: 'C:/src/srv/server.go', line: 42 },
+        { kind: 'Previous read', function: 'main.(*Server).stats', file: 'C:/src/srv/server.go', line: 57 },
+      ],
+      occurrences: 1,
+      sources: [{ path: path.join(fixtures, 'crlf-windows.log'), line: 3 }],
+    });
+    expect(
+      doc.actions.every(
+        (a: { status: string; action: string }) => a.status === 'planned' && a.action === 'file',
+      ),
+    ).toBe(true);
+    expect(out.stderr).toContain('[dry run] scanned 12 file(s)');
+    expect(fs.existsSync(state)).toBe(false);
+    expect(fs.existsSync(`${state}.lock`)).toBe(false);
+  });
+
+  it('exit 78 without GitLab settings (not a dry run) and without any log path, naming the variables', async () => {
+    const dir = tempDir('cli78');
+    const noGitlab = await cli([path.join(fixtures, 'go-run-simple.log')], {}, dir);
+    expect(noGitlab.code).toBe(78);
+    expect(noGitlab.stderr).toMatch(/GITLAB_URL/);
+    expect(noGitlab.stderr).toMatch(/RACE_REPORTER_PROJECT/);
+    const noLogs = await cli(['--dry-run'], {}, dir);
+    expect(noLogs.code).toBe(78);
+    expect(noLogs.stderr).toMatch(/RACE_REPORTER_LOGS/);
+  });
+
+  it('files issues through the real client (exit 0); a damaged state file is exit 1; a held lock is exit 2', async () => {
+    const double = await startGitLabDouble();
+    try {
+      const project = double.addProject({ path: 'qa/cli' });
+      const dir = tempDir('cli-run');
+      const env = {
+        GITLAB_URL: double.url,
+        GITLAB_TOKEN: double.token,
+        RACE_REPORTER_PROJECT: 'qa/cli',
+        RACE_REPORTER_LOGS: path.join(fixtures, 'two-reports.log'),
+        RACE_REPORTER_HOST: 'ci-7',
+      };
+      const ok = await cli([], env, dir);
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toContain('issues created 2');
+      expect(ok.stdout + ok.stderr).not.toContain(double.token);
+      expect(
+        double
+          .state(project.id)
+          .issues.map((i) => i.title)
+          .sort(),
+      ).toEqual(['Data race in main.h', 'Data race in main.main.func2']);
+      expect(fs.existsSync(path.join(dir, 'data/race-reporter-state.json'))).toBe(true);
+
+      const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+      const os = await import('node:os');
+      fs.writeFileSync(
+        path.join(dir, 'data/race-reporter-state.json.lock'),
+        JSON.stringify({ pid: sleeper.pid, host: os.hostname(), startedAt: 'now' }),
+      );
+      const locked = await cli([], env, dir);
+      sleeper.kill();
+      expect(locked.code).toBe(2);
+      expect(locked.stderr).toContain('another race-reporter run holds');
+      fs.rmSync(path.join(dir, 'data/race-reporter-state.json.lock'));
+
+      fs.writeFileSync(path.join(dir, 'data/race-reporter-state.json'), '{"version": 1, "cursors": [');
+      const damaged = await cli([], env, dir);
+      expect(damaged.code).toBe(1);
+      expect(damaged.stderr).toContain('is not valid JSON');
+      expect(fs.readFileSync(path.join(dir, 'data/race-reporter-state.json'), 'utf8')).toBe(
+        '{"version": 1, "cursors": [',
+      );
+    } finally {
+      await double.close();
+    }
+  });
+});

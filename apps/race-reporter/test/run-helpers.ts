@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createGitLab, type GitLabPort } from '@devops/gitlab';
+import { createLogger, type Logger } from '@devops/logger';
+import type { GitLabDouble } from '@devops/testkit';
+import { runRaceReporter, type RunOptions } from '../src/run/run-race-reporter';
+
+export const fixtures = path.join(__dirname, 'fixtures');
+
+export function tempDir(tag: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `rr-${tag}-`));
+}
+
+export function quietLog(): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  return {
+    log: createLogger({ service: 'race-reporter-test', level: 'debug', format: 'json', secrets: [], stream }),
+    lines,
+  };
+}
+
+/** A race report in Go's format, for functions a and b, at varying addresses/goroutines/lines. */
+export function goReport(fnA: string, fnB: string, n = 1): string {
+  const addr = `0x00c0000${(1000 + n).toString(16)}10`;
+  return [
+    '==================',
+    'WARNING: DATA RACE',
+    `Write at ${addr} by goroutine ${6 + n}:`,
+    `  ${fnA}()`,
+    `      /srv/app/a.go:${10 + n} +0x4${n % 10}`,
+    '',
+    `Previous read at ${addr} by main goroutine:`,
+    `  ${fnB}()`,
+    `      /srv/app/b.go:${20 + n} +0x2${n % 10}`,
+    '',
+    `Goroutine ${6 + n} (running) created at:`,
+    '  main.main()',
+    '      /srv/app/main.go:5 +0x10',
+    '==================',
+    '',
+  ].join('\n');
+}
+
+export function portFor(double: GitLabDouble, log: Logger): GitLabPort {
+  return createGitLab({
+    url: double.url,
+    token: double.token,
+    log,
+    retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 },
+  });
+}
+
+export async function run(
+  double: GitLabDouble | null,
+  project: number,
+  opts: Partial<RunOptions> & { patterns: string[]; statePath: string; port?: GitLabPort },
+) {
+  const { log, lines } = quietLog();
+  const port = opts.port ?? (double ? portFor(double, log) : null);
+  const result = await runRaceReporter({
+    cwd: process.cwd(),
+    dryRun: false,
+    host: 'test-host-1',
+    labels: ['race condition'],
+    gitlab: port ? { port, project } : null,
+    log,
+    now: () => new Date('2024-05-01T03:15:00Z'),
+    ...opts,
+  });
+  return { result, logs: lines };
+}
+
+export function writes(double: GitLabDouble) {
+  return double.requests.filter((r) => r.method !== 'GET');
+}
