@@ -54,30 +54,29 @@ async function handleUpload(req: Request, res: Response, deps: ReleaseDeps): Pro
     metrics: deps.metrics,
     log,
   });
-  let outcome: Outcome;
+  let outcome: Outcome | undefined;
+  let early = false;
   try {
     const decision = await upload.decision;
     if (decision.kind === 'aborted') {
-      await upload.stop();
       deps.metrics.uploads.inc({ result: 'aborted' });
       log.warn(`upload aborted: ${decision.reason}; nothing kept`);
-      return;
-    }
-    if (decision.kind === 'refused') {
-      await upload.stop();
+    } else if (decision.kind === 'refused') {
       outcome = decision.outcome;
-      answerEarly(req, res, outcome);
-      deps.metrics.uploads.inc({ result: outcome.result });
+      early = true;
       log.info(`upload refused (${outcome.status}): ${String(outcome.body.error)}`);
-      return;
+    } else {
+      outcome = await completeRelease(decision, upload.stagingDir(), deps, log);
     }
-    outcome = await completeRelease(decision, upload.stagingDir(), deps, log);
   } finally {
+    // Temporary files gone and the lock released before anyone hears the answer.
     await upload.stop();
     await upload.unlock();
   }
+  if (!outcome) return;
   deps.metrics.uploads.inc({ result: outcome.result });
-  res.status(outcome.status).json(outcome.body);
+  if (early) answerEarly(req, res, outcome);
+  else res.status(outcome.status).json(outcome.body);
 }
 
 /** Answers before the body was read to its end: the rest is dropped, then the connection closed. */

@@ -126,7 +126,7 @@ export function receiveUpload(req: IncomingMessage, deps: ReceiveDeps): Upload {
       highWaterMark: STREAM_HIGH_WATER_MARK,
       fileHwm: STREAM_HIGH_WATER_MARK,
       limits: {
-        fieldSize: MAX_FIELD_BYTES,
+        fieldSize: MAX_FIELD_BYTES + 1,
         fieldNameSize: 200,
         fields: 200,
         files: 1,
@@ -164,10 +164,16 @@ export function receiveUpload(req: IncomingMessage, deps: ReceiveDeps): Upload {
       );
       return;
     }
-    received.push({ name, value, truncated: info.valueTruncated || info.nameTruncated });
+    received.push({
+      name,
+      value,
+      truncated: info.valueTruncated || info.nameTruncated || Buffer.byteLength(value) > MAX_FIELD_BYTES,
+    });
   });
 
   bb.on('file', (name, stream) => {
+    // Errors of a part we stopped reading must not crash anything; the pipeline reports its own.
+    stream.on('error', () => undefined);
     if (done) {
       stream.resume();
       return;

@@ -1,0 +1,127 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SECRET, gzipData, md5, sha256, startServer, tempDir, type TestServer } from './helpers';
+
+const UPLOAD = path.join(__dirname, '../dist/upload.js');
+
+function runUpload(args: string[], env: Record<string, string> = { RELEASE_SHARED_SECRET: SECRET }) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [UPLOAD, ...args],
+      { env: { PATH: process.env.PATH ?? '', ...env }, cwd: tempDir('cwd') },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe('the upload client (dist/upload.js) against the real server', () => {
+  let server: TestServer;
+  let file: string;
+  let data: Buffer;
+  beforeAll(async () => {
+    server = await startServer({ products: { products: { app: { requiredFields: ['channel'] } } } });
+    data = gzipData(3 * 1024 * 1024 + 17);
+    file = path.join(tempDir('file'), 'app-9.9.9.tgz');
+    fs.writeFileSync(file, data);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('uploads: exit 0, prints the 201 JSON; the stored bytes are the file; then 200 with exit 0', async () => {
+    const args = [
+      '--url',
+      server.url,
+      '--product',
+      'app',
+      '--version',
+      '9.9.9',
+      '--field',
+      'channel=stable',
+      '--field',
+      'note=a=b',
+      file,
+    ];
+    const first = await runUpload(args);
+    expect(first.code).toBe(0);
+    const json = JSON.parse(first.stdout);
+    expect(json).toMatchObject({
+      product: 'app',
+      version: '9.9.9',
+      md5: md5(data),
+      sha256: sha256(data),
+      size: data.length,
+    });
+    expect(fs.readFileSync(path.join(server.dir, 'app', '9.9.9', 'app-9.9.9.tgz')).equals(data)).toBe(true);
+    const record = JSON.parse(fs.readFileSync(path.join(server.dir, 'app', '9.9.9', 'release.json'), 'utf8'));
+    expect(record.fields).toEqual({ channel: 'stable', note: 'a=b' });
+    expect(first.stderr).not.toContain(SECRET);
+    expect(first.stderr).not.toContain('['); // no progress bar: stderr is not a terminal
+
+    const again = await runUpload(args);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).md5).toBe(md5(data));
+  });
+
+  it('exit 1 and the server JSON on a refusal (409 other content, 400 missing field, 401 wrong secret, 404)', async () => {
+    const other = path.join(tempDir('other'), 'x.tgz');
+    fs.writeFileSync(other, gzipData(1000));
+    const conflict = await runUpload([
+      '--url',
+      server.url,
+      '--product',
+      'app',
+      '--version',
+      '9.9.9',
+      '--field',
+      'channel=x',
+      other,
+    ]);
+    expect(conflict.code).toBe(1);
+    expect(JSON.parse(conflict.stdout).error).toContain('other content');
+
+    const missing = await runUpload(['--url', server.url, '--product', 'app', '--version', '1.0.0', other]);
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout).details).toEqual([
+      { field: 'channel', problem: 'required for this product' },
+    ]);
+
+    const wrong = await runUpload(
+      ['--url', server.url, '--product', 'app', '--version', '1.0.1', '--field', 'channel=x', file],
+      {
+        RELEASE_SHARED_SECRET: 'not-the-secret',
+      },
+    );
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toContain('no valid shared secret');
+
+    const unknown = await runUpload(['--url', server.url, '--product', 'nope', '--version', '1.0.1', file]);
+    expect(unknown.code).toBe(1);
+    expect(fs.existsSync(path.join(server.dir, 'app', '1.0.1'))).toBe(false);
+  });
+
+  it('exit 78 without the secret or required flags; exit 1 when the server cannot be reached', async () => {
+    const noSecret = await runUpload(['--url', server.url, '--product', 'app', '--version', '1', file], {});
+    expect(noSecret.code).toBe(78);
+    expect(noSecret.stderr).toContain('RELEASE_SHARED_SECRET');
+    const noFlags = await runUpload([file]);
+    expect(noFlags.code).toBe(78);
+    expect(noFlags.stderr).toContain('--url');
+    const down = await runUpload([
+      '--url',
+      'http://127.0.0.1:1',
+      '--product',
+      'app',
+      '--version',
+      '1',
+      '--field',
+      'channel=x',
+      file,
+    ]);
+    expect(down.code).toBe(1);
+  });
+});
