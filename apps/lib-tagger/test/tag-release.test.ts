@@ -292,6 +292,19 @@ describe('lib-tagger against the GitLab double', () => {
     }
   });
 
+  it('writes an empty dotenv report when skipped, so the artifact always exists', async () => {
+    const cwd = tempDir();
+    const run = await runTagger(
+      lib.env(lib.commit('x'), { CI_COMMIT_BRANCH: 'dev', LIB_TAGGER_DOTENV: 'lib-tagger.env' }),
+      [],
+      cwd,
+    );
+    expect(run.code).toBe(0);
+    expect(readFileSync(path.join(cwd, 'lib-tagger.env'), 'utf8')).toBe(
+      'LIB_TAGGER_TAG=\nLIB_TAGGER_PREVIOUS=\n',
+    );
+  });
+
   it('a bad token exits 1 with a clear message that does not contain the token', async () => {
     const sha = lib.commit('fix: x');
     const badToken = 'glpat-this-is-not-valid-123456';
