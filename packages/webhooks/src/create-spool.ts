@@ -1,0 +1,153 @@
+import { mkdir, readFile, readdir, rename, rm, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { createDirSync } from './create-dir-sync';
+import type { RetryState, SpooledEvent, WebhookPayload } from './types';
+import { writeFileDurably } from './write-file-durably';
+
+const EVENT_SUFFIX = '.event.json';
+const STATE_SUFFIX = '.state.json';
+
+export interface SpoolEntry {
+  meta: SpooledEvent;
+  state: RetryState;
+}
+
+export interface DeadLetter {
+  meta: SpooledEvent;
+  attempts: number;
+  error: string;
+  deadAt: string;
+  payload: WebhookPayload;
+}
+
+export interface Spool {
+  readonly dir: string;
+  readonly deadDir: string;
+  /** Creates the directories and deletes unacknowledged temp files. */
+  init(): Promise<void>;
+  /** Durably stores a new event; `rawPayload` is the delivery's JSON text. */
+  add(meta: SpooledEvent, rawPayload: string): Promise<void>;
+  /** Every stored event with its retry state, oldest first. */
+  list(): Promise<SpoolEntry[]>;
+  readPayload(id: string): Promise<WebhookPayload>;
+  saveState(id: string, state: RetryState): Promise<void>;
+  /** Forgets a processed event. */
+  remove(id: string): Promise<void>;
+  /** Writes dead/<id>.json: the event, its error and attempts (the spool file stays until remove). */
+  writeDeadLetter(meta: SpooledEvent, attempts: number, error: string, deadAt: number): Promise<void>;
+  countDead(): Promise<number>;
+}
+
+function isMissing(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException)?.code === 'ENOENT';
+}
+
+/**
+ * The durable spool: one file per accepted event (`<id>.event.json`, holding
+ * `{meta, payload}`), a small `<id>.state.json` beside it once it has failed
+ * (attempts, next attempt time, last error), `dead/<id>.json` for events that
+ * failed for good. Every write is temp file + fsync + rename + directory fsync.
+ */
+export function createSpool(dir: string): Spool {
+  const deadDir = path.join(dir, 'dead');
+  const syncDir = createDirSync(dir);
+  const syncDeadDir = createDirSync(deadDir);
+  const eventFile = (id: string) => path.join(dir, `${id}${EVENT_SUFFIX}`);
+  const stateFile = (id: string) => path.join(dir, `${id}${STATE_SUFFIX}`);
+
+  /** An event file that cannot be read as JSON goes to dead/ untouched. */
+  const moveAside = async (id: string) => {
+    await rename(eventFile(id), path.join(deadDir, `${id}${EVENT_SUFFIX}`));
+    await syncDeadDir();
+    await syncDir();
+  };
+
+  const readEventFile = async (id: string) =>
+    JSON.parse(await readFile(eventFile(id), 'utf8')) as { meta: SpooledEvent; payload: WebhookPayload };
+
+  return {
+    dir,
+    deadDir,
+    async init() {
+      await mkdir(deadDir, { recursive: true });
+      for (const d of [dir, deadDir]) {
+        for (const name of await readdir(d)) {
+          if (name.endsWith('.tmp')) await rm(path.join(d, name), { force: true });
+        }
+      }
+    },
+
+    async add(meta, rawPayload) {
+      // The payload is embedded as received (it was parsed once already), not re-serialised.
+      await writeFileDurably(
+        eventFile(meta.id),
+        `{"meta":${JSON.stringify(meta)},"payload":${rawPayload}}`,
+        syncDir,
+      );
+    },
+
+    async list() {
+      const names = (await readdir(dir)).filter((n) => n.endsWith(EVENT_SUFFIX)).sort();
+      const entries: SpoolEntry[] = [];
+      for (const name of names) {
+        const id = name.slice(0, -EVENT_SUFFIX.length);
+        let meta: SpooledEvent;
+        try {
+          meta = (await readEventFile(id)).meta;
+        } catch (err) {
+          if (isMissing(err)) continue;
+          // Only a disk fault or a hand edit gets here (writes are atomic): keep the bytes aside.
+          await moveAside(id);
+          continue;
+        }
+        let state: RetryState = { attempts: 0, nextAttemptAt: 0, lastError: null };
+        try {
+          state = JSON.parse(await readFile(stateFile(id), 'utf8')) as RetryState;
+        } catch (err) {
+          if (!isMissing(err)) throw err;
+        }
+        entries.push({ meta: { ...meta, id }, state });
+      }
+      return entries;
+    },
+
+    async readPayload(id) {
+      return (await readEventFile(id)).payload;
+    },
+
+    async saveState(id, state) {
+      await writeFileDurably(stateFile(id), JSON.stringify(state), syncDir);
+    },
+
+    async remove(id) {
+      for (const file of [stateFile(id), eventFile(id)]) {
+        try {
+          await unlink(file);
+        } catch (err) {
+          if (!isMissing(err)) throw err;
+        }
+      }
+      await syncDir();
+    },
+
+    async writeDeadLetter(meta, attempts, error, deadAt) {
+      let payload: WebhookPayload;
+      try {
+        payload = (await readEventFile(meta.id)).payload;
+      } catch (err) {
+        if (!isMissing(err)) await moveAside(meta.id);
+        payload = {};
+      }
+      const letter: DeadLetter = { meta, attempts, error, deadAt: new Date(deadAt).toISOString(), payload };
+      await writeFileDurably(
+        path.join(deadDir, `${meta.id}.json`),
+        JSON.stringify(letter, null, 2),
+        syncDeadDir,
+      );
+    },
+
+    async countDead() {
+      return (await readdir(deadDir)).filter((n) => n.endsWith('.json')).length;
+    },
+  };
+}

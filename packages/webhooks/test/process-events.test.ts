@@ -1,0 +1,292 @@
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PermanentError, TemporaryError } from '@devops/errors';
+import {
+  gate,
+  markerOf,
+  metricValue,
+  mrEvent,
+  post,
+  removeDir,
+  startReceiver,
+  tempDir,
+  waitFor,
+} from './support/start-receiver';
+import type { DeadLetter, RetryState } from '../src';
+
+describe('background processing: retries, dead letters, order', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const d of dirs) await removeDir(d);
+  });
+  const spoolDir = async () => {
+    const d = await tempDir();
+    dirs.push(d);
+    return d;
+  };
+
+  it('retries a failing handler with growing backoff until it succeeds, keeping the attempt count on disk', async () => {
+    const attempts: Array<{ at: number; attempt: number }> = [];
+    const dir = await spoolDir();
+    let stateAfterFirstFailure: RetryState | undefined;
+    const r = await startReceiver({
+      spoolDir: dir,
+      retry: { baseDelayMs: 100, maxDelayMs: 10_000 },
+      random: () => 0.5,
+      handlers: {
+        merge_request: {
+          handle: async ({ attempt }) => {
+            attempts.push({ at: Date.now(), attempt });
+            if (attempt === 2) {
+              const [file] = (await r.spooled()).map((f) => f.replace('.event.json', '.state.json'));
+              stateAfterFirstFailure = JSON.parse(await readFile(path.join(dir, file!), 'utf8'));
+            }
+            if (attempt < 3) throw new Error(`GitLab said no (${attempt})`);
+          },
+        },
+      },
+    });
+    try {
+      expect((await post(r.url, mrEvent('flaky'))).status).toBe(202);
+      await r.receiver.idle();
+      expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
+      // base 100 ms, equal jitter at 0.5: 75 ms, then 150 ms
+      const gap1 = attempts[1]!.at - attempts[0]!.at;
+      const gap2 = attempts[2]!.at - attempts[1]!.at;
+      expect(gap1).toBeGreaterThanOrEqual(70);
+      expect(gap2).toBeGreaterThanOrEqual(140);
+      expect(gap2).toBeGreaterThan(gap1);
+      expect(stateAfterFirstFailure).toMatchObject({ attempts: 1, lastError: 'GitLab said no (1)' });
+      expect(await r.spooled()).toEqual([]);
+      expect(await r.dead()).toEqual([]);
+      const text = await r.metrics();
+      expect(metricValue(text, 'gitlab_webhook_events_retried_total', { object_kind: 'merge_request' })).toBe(
+        2,
+      );
+      expect(
+        metricValue(text, 'gitlab_webhook_events_processed_total', { object_kind: 'merge_request' }),
+      ).toBe(1);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('moves an event whose handler throws PermanentError to dead/ with the error, at once', async () => {
+    let calls = 0;
+    const r = await startReceiver({
+      spoolDir: await spoolDir(),
+      secrets: ['glpat-SECRETTOKEN123'],
+      handlers: {
+        merge_request: {
+          handle: async () => {
+            calls++;
+            throw new PermanentError('403 Forbidden for token glpat-SECRETTOKEN123 on project 1');
+          },
+        },
+      },
+    });
+    try {
+      expect(
+        (await post(r.url, mrEvent('doomed'), { uuid: 'uuid-doomed', idempotencyKey: 'k-doomed' })).status,
+      ).toBe(202);
+      await r.receiver.idle();
+      expect(calls).toBe(1);
+      expect(await r.spooled()).toEqual([]);
+      const dead = await r.dead();
+      expect(dead).toHaveLength(1);
+      const letter = JSON.parse(
+        await readFile(path.join(r.spoolDir, 'dead', dead[0]!), 'utf8'),
+      ) as DeadLetter;
+      expect(letter.error).toBe('403 Forbidden for token [REDACTED] on project 1');
+      expect(letter.attempts).toBe(1);
+      expect(letter.meta).toMatchObject({ deliveryId: 'uuid-doomed', idempotencyKey: 'k-doomed' });
+      expect(letter.payload).toEqual(mrEvent('doomed'));
+      expect(r.lines.join('\n')).not.toContain('glpat-SECRETTOKEN123');
+      const text = await r.metrics();
+      expect(metricValue(text, 'gitlab_webhook_events_dead_total', { object_kind: 'merge_request' })).toBe(1);
+      expect(metricValue(text, 'gitlab_webhook_dead_letters')).toBe(1);
+      // The same delivery resent is still a duplicate: it failed for good, it is not run again.
+      const again = await post(r.url, mrEvent('doomed'), { idempotencyKey: 'k-doomed' });
+      expect(await again.json()).toMatchObject({ duplicate: true });
+      await r.receiver.idle();
+      expect(calls).toBe(1);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('gives up after maxAgeMs and dead-letters with the last error', async () => {
+    let calls = 0;
+    const r = await startReceiver({
+      spoolDir: await spoolDir(),
+      retry: { baseDelayMs: 20, maxDelayMs: 40, maxAgeMs: 300 },
+      handlers: {
+        merge_request: {
+          handle: async () => {
+            calls++;
+            throw new TemporaryError('GitLab answered 503');
+          },
+        },
+      },
+    });
+    try {
+      const t0 = Date.now();
+      await post(r.url, mrEvent('too-long'));
+      await r.receiver.idle();
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+      expect(calls).toBeGreaterThanOrEqual(4);
+      const [file] = await r.dead();
+      const letter = JSON.parse(await readFile(path.join(r.spoolDir, 'dead', file!), 'utf8')) as DeadLetter;
+      expect(letter.error).toMatch(/^gave up after \d+ attempts over \d+ s: GitLab answered 503$/);
+      expect(letter.attempts).toBe(calls);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it.each([
+    ['longer than our own backoff', { baseDelayMs: 5 }, 400, (gap: number) => gap >= 390],
+    ['shorter than our own backoff', { baseDelayMs: 60_000 }, 50, (gap: number) => gap < 2_000],
+  ])("honours a TemporaryError's retryAfterMs %s", async (_what, retry, retryAfterMs, ok) => {
+    const at: number[] = [];
+    const r = await startReceiver({
+      spoolDir: await spoolDir(),
+      retry,
+      handlers: {
+        merge_request: {
+          handle: async () => {
+            at.push(Date.now());
+            if (at.length === 1)
+              throw new TemporaryError('429 Too Many Requests', { status: 429, retryAfterMs });
+          },
+        },
+      },
+    });
+    try {
+      await post(r.url, mrEvent('rate-limited'));
+      await r.receiver.idle();
+      expect(at).toHaveLength(2);
+      const gap = at[1]! - at[0]!;
+      expect({ gap, ok: ok(gap) }).toEqual({ gap, ok: true });
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('keeps the events of one project in arrival order while another project goes ahead', async () => {
+    const done: string[] = [];
+    let failedOnce = false;
+    const r = await startReceiver({
+      spoolDir: await spoolDir(),
+      concurrency: 4,
+      retry: { baseDelayMs: 150 },
+      random: () => 0,
+      handlers: {
+        merge_request: {
+          handle: async ({ payload }) => {
+            const m = markerOf(payload);
+            if (m === 'p1-open' && !failedOnce) {
+              failedOnce = true;
+              throw new TemporaryError('blip');
+            }
+            done.push(m);
+          },
+        },
+      },
+    });
+    try {
+      for (const [m, p] of [
+        ['p1-open', 1],
+        ['p1-merge', 1],
+        ['p2-open', 2],
+      ] as const) {
+        expect((await post(r.url, mrEvent(m, p))).status).toBe(202);
+      }
+      await r.receiver.idle();
+      expect(done).toEqual(['p2-open', 'p1-open', 'p1-merge']);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('stop() finishes the event in hand and leaves the rest spooled; a new receiver processes them in order', async () => {
+    const dir = await spoolDir();
+    const release = gate();
+    const firstRun: string[] = [];
+    const r1 = await startReceiver({
+      spoolDir: dir,
+      concurrency: 1,
+      handlers: {
+        merge_request: {
+          handle: async ({ payload }) => {
+            firstRun.push(`start ${markerOf(payload)}`);
+            await release.promise;
+            firstRun.push(`end ${markerOf(payload)}`);
+          },
+        },
+      },
+    });
+    for (const m of ['a', 'b', 'c']) expect((await post(r1.url, mrEvent(m))).status).toBe(202);
+    await waitFor(() => firstRun.length === 1, 5000, 'first event in hand');
+    const stopped = r1.receiver.stop();
+    release.open();
+    await stopped;
+    await r1.close();
+    expect(firstRun).toEqual(['start a', 'end a']);
+    expect(await r1.spooled()).toHaveLength(2);
+
+    const secondRun: string[] = [];
+    const r2 = await startReceiver({
+      spoolDir: dir,
+      handlers: { merge_request: { handle: async ({ payload }) => void secondRun.push(markerOf(payload)) } },
+    });
+    try {
+      await r2.receiver.idle();
+      expect(secondRun).toEqual(['b', 'c']);
+      expect(await r2.spooled()).toEqual([]);
+    } finally {
+      await r2.close();
+    }
+  });
+
+  it('replays after a restart with the attempt count and the wait it had saved', async () => {
+    const dir = await spoolDir();
+    const r1 = await startReceiver({
+      spoolDir: dir,
+      retry: { baseDelayMs: 400 },
+      random: () => 1,
+      handlers: {
+        merge_request: {
+          handle: async () => {
+            throw new TemporaryError('GitLab is down');
+          },
+        },
+      },
+    });
+    await post(r1.url, mrEvent('survivor'));
+    await waitFor(
+      async () => (await readdir(dir)).some((n) => n.endsWith('.state.json')),
+      5000,
+      'retry state on disk',
+    );
+    await r1.close();
+    const stoppedAt = Date.now();
+
+    const seen: Array<{ attempt: number; at: number }> = [];
+    const r2 = await startReceiver({
+      spoolDir: dir,
+      handlers: {
+        merge_request: { handle: async ({ attempt }) => void seen.push({ attempt, at: Date.now() }) },
+      },
+    });
+    try {
+      await r2.receiver.idle();
+      expect(seen.map((s) => s.attempt)).toEqual([2]);
+      // The saved next attempt time (400 ms after the failure) is respected, not skipped.
+      expect(seen[0]!.at - stoppedAt).toBeGreaterThanOrEqual(250);
+      expect(await r2.spooled()).toEqual([]);
+    } finally {
+      await r2.close();
+    }
+  });
+});
