@@ -1,15 +1,47 @@
 import type { Express } from 'express';
-import { createServiceApp } from '@devops/http-service';
-import type { Logger } from '@devops/logger';
 import type { ConfigOf } from '@devops/config';
+import type { GitLabPort } from '@devops/gitlab';
+import type { Logger } from '@devops/logger';
+import { createWebhookService, type WebhookService, type WebhookServiceOptions } from '@devops/webhooks';
 import type { settings } from './config';
+import { createMergeRequestHandler } from './handle-merge-request';
+import { createPushHandler } from './handle-push';
 
 export interface AppDeps {
   config: ConfigOf<typeof settings>;
   log: Logger;
+  gitlab: GitLabPort;
+  /** Receiver retry timing (tests make it short). */
+  retry?: WebhookServiceOptions['retry'];
+  now?: () => number;
 }
 
-export function createApp(deps: AppDeps): Express {
-  const { app } = createServiceApp({ service: 'board-sync', log: deps.log });
-  return app;
+/** The service as both main.ts and the tests build it: the receiver with this app's handlers. */
+export function serviceOptions(deps: AppDeps): WebhookServiceOptions {
+  // Required by the schema, so always set here; webhookSettings() types it as optional.
+  const secret = deps.config.GITLAB_WEBHOOK_SECRET;
+  if (!secret) throw new Error('GITLAB_WEBHOOK_SECRET is not set: set it to the GitLab webhook secret token');
+  return {
+    name: 'board-sync',
+    config: { GITLAB_WEBHOOK_SECRET: secret, WEBHOOK_SPOOL_DIR: deps.config.WEBHOOK_SPOOL_DIR },
+    log: deps.log,
+    gitlab: deps.gitlab,
+    handlers: {
+      merge_request: createMergeRequestHandler(deps.config),
+      push: createPushHandler(deps.config),
+    },
+    secrets: [deps.config.GITLAB_TOKEN],
+    ...(deps.retry ? { retry: deps.retry } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
+  };
+}
+
+/**
+ * The HTTP app (/healthz, /metrics, POST /webhooks/gitlab) without listening,
+ * and the receiver behind it as `app.service.receiver` (start() it to process
+ * events; idle() in tests).
+ */
+export function createApp(deps: AppDeps): Express & { service: WebhookService } {
+  const service = createWebhookService(serviceOptions(deps));
+  return Object.assign(service.app, { service });
 }

@@ -1,6 +1,7 @@
 import { startMain } from '@devops/cli';
-import { serveUntilSignalled } from '@devops/http-service';
-import { createApp } from './app';
+import { createGitLab } from '@devops/gitlab';
+import { runWebhookService } from '@devops/webhooks';
+import { serviceOptions } from './app';
 import { settings } from './config';
 
 startMain({
@@ -9,7 +10,11 @@ startMain({
   usage: 'node apps/board-sync/dist/main.js',
   schema: settings,
   async run({ config, log }) {
-    const app = createApp({ config, log });
-    await serveUntilSignalled(app, { service: 'board-sync', port: config.PORT, host: config.HOST, log });
+    const gitlab = createGitLab({ url: config.GITLAB_URL, token: config.GITLAB_TOKEN, log });
+    const options = serviceOptions({ config, log, gitlab });
+    await runWebhookService({
+      ...options,
+      config: { ...options.config, PORT: config.PORT, HOST: config.HOST },
+    });
   },
 });
