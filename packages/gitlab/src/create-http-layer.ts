@@ -23,6 +23,14 @@ export interface HttpRequest {
   asText?: boolean;
   /** Per-attempt timeout, overriding the layer's. */
   timeoutMs?: number;
+  /** Sends the request itself instead of fetch (streamed uploads); must honour `signal`. */
+  transport?: (signal: AbortSignal) => Promise<RawAnswer>;
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
 }
 
 export interface HttpAnswer {
@@ -63,23 +71,16 @@ export function createHttpLayer(opts: {
     const timeoutMs = req.timeoutMs ?? opts.timeoutMs;
     const signal = AbortSignal.timeout(timeoutMs);
     try {
-      const body = req.body?.(); // first: a streamed body decides its own headers (multipart boundary, length)
-      const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers: req.headers, signal };
-      if (body !== undefined) {
-        init.body = body;
-        if (isStream(body)) init.duplex = 'half';
-      }
-      const response = await fetch(req.url, init);
-      const headers = Object.fromEntries(response.headers.entries());
-      const text = await response.text();
-      if (!response.ok)
-        throw sortHttpFailure(ctx, response.status, text, response.headers.get('retry-after'));
+      const raw = req.transport ? await req.transport(signal) : await viaFetch(req, signal);
+      const { headers, text } = raw;
+      const ok = raw.status >= 200 && raw.status < 300;
+      if (!ok) throw sortHttpFailure(ctx, raw.status, text, headers['retry-after'] ?? null);
       const json =
         !req.asText && (headers['content-type'] ?? '').split(';')[0]?.trim() === 'application/json';
-      return { status: response.status, headers, body: json ? (text ? JSON.parse(text) : {}) : text };
+      return { status: raw.status, headers, body: json ? (text ? JSON.parse(text) : {}) : text };
     } catch (err) {
       if (err instanceof Error && 'kind' in err) throw err; // already sorted
-      throw sortNetworkFailure(ctx, err, timeoutMs);
+      throw sortNetworkFailure(ctx, signal.aborted ? signal.reason : err, timeoutMs);
     }
   }
 
@@ -101,6 +102,18 @@ export function createHttpLayer(opts: {
       return answer;
     },
   };
+}
+
+async function viaFetch(req: HttpRequest, signal: AbortSignal): Promise<RawAnswer> {
+  const body = req.body?.();
+  const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers: req.headers, signal };
+  if (body !== undefined) {
+    init.body = body;
+    if (isStream(body)) init.duplex = 'half';
+  }
+  const response = await fetch(req.url, init);
+  const headers = Object.fromEntries(response.headers.entries());
+  return { status: response.status, headers, text: await response.text() };
 }
 
 function isStream(body: unknown): boolean {
