@@ -7,25 +7,35 @@ export function isCompressed(filePath: string): boolean {
 }
 
 /**
- * The file's (decompressed) bytes from `from` on, as chunks. Plain files are
- * read from `from` directly; `.gz` files are gunzipped from their start and
- * the first `from` decompressed bytes skipped (offsets of a compressed file
- * are offsets into its content). Never more than one chunk in memory.
+ * The file's (decompressed) bytes from `from` on, as chunks, each valid only
+ * until the next is requested. Plain files are read from `from` directly into
+ * one reused buffer (no garbage per chunk); `.gz` files are gunzipped from
+ * their start and the first `from` decompressed bytes skipped (offsets of a
+ * compressed file are offsets into its content). Never more than one chunk
+ * in memory.
  */
 export async function* openLogStream(
   filePath: string,
   from: number,
-  chunkBytes = 256 * 1024,
+  chunkBytes = 1024 * 1024,
 ): AsyncGenerator<Buffer> {
-  const raw = fs.createReadStream(filePath, {
-    highWaterMark: chunkBytes,
-    start: isCompressed(filePath) ? 0 : from,
-  });
   if (!isCompressed(filePath)) {
-    for await (const chunk of raw) yield chunk as Buffer;
-    return;
+    const handle = await fs.promises.open(filePath, 'r');
+    const buf = Buffer.allocUnsafe(chunkBytes);
+    try {
+      let pos = from;
+      for (;;) {
+        const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
+        if (bytesRead === 0) return;
+        pos += bytesRead;
+        yield buf.subarray(0, bytesRead);
+      }
+    } finally {
+      await handle.close();
+    }
   }
-  const gunzip = raw.pipe(createGunzip({ chunkSize: chunkBytes }));
+  const raw = fs.createReadStream(filePath, { highWaterMark: Math.min(chunkBytes, 256 * 1024) });
+  const gunzip = raw.pipe(createGunzip({ chunkSize: Math.min(chunkBytes, 256 * 1024) }));
   raw.on('error', (err) => gunzip.destroy(err));
   let seen = 0;
   try {

@@ -54,7 +54,8 @@ export function createRaceScanner(opts: ScannerOptions) {
   const maxReportLines = opts.maxReportLines ?? 5000;
   const keepLines = opts.keepLines ?? 2000;
   const maxLineBytes = opts.maxLineBytes ?? 1024 * 1024;
-  let carry: Buffer = Buffer.alloc(0);
+  let work: Buffer = Buffer.allocUnsafe(64 * 1024);
+  let carry: Buffer = work.subarray(0, 0);
   let carryOffset = opts.start.offset;
   let line = opts.start.line;
   let open: OpenReport | null = null;
@@ -117,8 +118,23 @@ export function createRaceScanner(opts: ScannerOptions) {
     return n;
   }
 
+  /** The unfinished line followed by the new chunk, in one reused buffer (no garbage per chunk). */
+  function join(chunk: Buffer): Buffer {
+    if (carry.length === 0) return chunk;
+    const need = carry.length + chunk.length;
+    if (work.length < need) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, work.length * 2));
+      carry.copy(bigger, 0);
+      work = bigger;
+    } else if (carry.buffer !== work.buffer || carry.byteOffset !== work.byteOffset) {
+      carry.copy(work, 0);
+    }
+    chunk.copy(work, carry.length);
+    return work.subarray(0, need);
+  }
+
   function push(chunk: Buffer): void {
-    let data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    let data = join(chunk);
     let base = carryOffset;
     let pos = 0;
     if (skippingLongLine) {
@@ -161,7 +177,11 @@ export function createRaceScanner(opts: ScannerOptions) {
       line++;
       pos = nl + 1;
     }
-    carry = pos < data.length ? Buffer.from(data.subarray(pos)) : Buffer.alloc(0);
+    // Keep the unfinished line at the start of the work buffer (copyWithin handles the overlap).
+    const rest = data.length - pos;
+    if (rest > work.length) work = Buffer.allocUnsafe(rest * 2);
+    data.copy(work, 0, pos);
+    carry = work.subarray(0, rest);
     carryOffset = base + pos;
     if (carry.length > maxLineBytes) {
       // Not a race report line: skip the rest of it (a report inside is abandoned).
