@@ -216,6 +216,18 @@ describe('board-sync leaves issues alone', () => {
     );
   });
 
+  it('an issue GitLab refuses (403) is logged and skipped; the others still move', async () => {
+    h = await startHarness();
+    const w = world();
+    h.gitlab.injectFault({ status: 403, times: 1, method: 'PUT', path: /\/issues\/1$/ });
+    await h.deliver(w.mr('open', { description: 'Closes #1 and #2' }));
+    expect(w.labels(w.server.id, 1)).toEqual(['bug', 'To Do']);
+    expectOn(w.labels(w.server.id, 2), 'In Review');
+    expect(h.logLines.some((l) => l.level === 'error' && String(l.message).includes('acme/server#1'))).toBe(
+      true,
+    );
+  });
+
   it('a repeated delivery makes no issue update at all', async () => {
     h = await startHarness();
     const w = world({ serverLabels: [['In Review']], clientLabels: [['In Review']] });

@@ -34,7 +34,8 @@ export function serviceOptions(deps: AppDeps): WebhookServiceOptions {
 
 /**
  * The HTTP app (/healthz, /metrics, POST /webhooks/gitlab) without listening,
- * and the receiver behind it (start() it to process events; idle() in tests).
+ * and the receiver behind it as `app.service.receiver` (start() it to process
+ * events; idle() in tests).
  */
 export function createApp(deps: AppDeps): Express & { service: WebhookService } {
   const service = createWebhookService(serviceOptions(deps));
