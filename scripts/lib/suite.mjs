@@ -54,8 +54,12 @@ export async function startDoubles(env, { seed = true } = {}) {
   if (out.gitlab || out.freshdesk) {
     banner([
       'TEST DOUBLES, NOT REAL SYSTEMS',
-      ...(out.gitlab ? [`GitLab double (in-memory, seeded demo data): ${out.gitlab.url}`] : []),
-      ...(out.freshdesk ? [`Freshdesk double (in-memory, seeded demo ticket): ${out.freshdesk.url}`] : []),
+      ...(out.gitlab
+        ? [`GitLab double (in-memory${seed ? ', seeded demo data' : ''}): ${out.gitlab.url}`]
+        : []),
+      ...(out.freshdesk
+        ? [`Freshdesk double (in-memory${seed ? ', seeded demo ticket' : ''}): ${out.freshdesk.url}`]
+        : []),
       'Nothing you do here reaches a real GitLab or Freshdesk.',
       'Set GITLAB_URL / FRESHDESK_URL (see .env.example) to use real ones.',
     ]);

@@ -1,0 +1,188 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- parsed YAML documents are untyped by nature */
+/**
+ * The deployment files must agree with each other and with SPEC: images,
+ * ports, variable names, probes, volumes. Settings are read from each app's
+ * own config schema, so a renamed or new setting that the deployment files
+ * do not know about fails here.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import type { Schema } from '@devops/config';
+import { loggingSettings } from '@devops/logger';
+
+const root = path.resolve(__dirname, '../../..');
+const read = (rel: string) => fs.readFileSync(path.join(root, rel), 'utf8');
+
+// From SPEC "Common rules" and "Running it".
+const SERVICES: Record<string, number> = {
+  'release-api': 3001,
+  'freshdesk-bridge': 3002,
+  'version-check': 3003,
+  'board-sync': 3004,
+};
+const CLIS = ['race-reporter', 'lib-tagger'];
+const APPS = [...Object.keys(SERVICES), ...CLIS];
+
+function settingsOf(app: string): Schema {
+  const mod = require(path.join(root, 'apps', app, 'src/config.ts')) as {
+    settings?: Schema;
+    settingsFor?: (flags: Record<string, unknown>) => Schema;
+  };
+  const own = mod.settings ?? { ...mod.settingsFor!({ 'dry-run': true }), ...mod.settingsFor!({}) };
+  return { ...own, ...loggingSettings };
+}
+
+type K8sDoc = {
+  kind: string;
+  metadata: { name: string; annotations?: Record<string, string> };
+  spec: any;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+};
+const k8sDir = path.join(root, 'deploy/kubernetes');
+const k8s: K8sDoc[] = fs
+  .readdirSync(k8sDir)
+  .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+  .flatMap((f) =>
+    YAML.parseAllDocuments(fs.readFileSync(path.join(k8sDir, f), 'utf8')).map((d) => d.toJS() as K8sDoc),
+  );
+const find = (kind: string, name: string) => k8s.find((d) => d.kind === kind && d.metadata.name === name);
+const compose = YAML.parse(read('docker-compose.yml')) as {
+  services: Record<string, any>;
+  volumes: Record<string, unknown>;
+};
+const configMap = find('ConfigMap', 'devops-suite-config')!;
+const secretExample = find('Secret', 'devops-suite-secrets')!;
+
+describe.each(APPS)('%s', (app) => {
+  const settings = settingsOf(app);
+  const secretNames = Object.entries(settings)
+    .filter(([, s]) => s.secret)
+    .map(([n]) => n);
+
+  it('has a multi-stage Dockerfile from node:20-bookworm-slim, non-root, running node apps/<app>/dist/main.js', () => {
+    const dockerfile = read(`apps/${app}/Dockerfile`);
+    const froms = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
+    expect(froms.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(froms)).toEqual(new Set(['node:20-bookworm-slim']));
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toContain(`ENTRYPOINT ["node", "apps/${app}/dist/main.js"]`);
+    expect(dockerfile).toMatch(/deploy --prod/);
+    if (app in SERVICES) {
+      expect(dockerfile).toMatch(/^HEALTHCHECK /m);
+      expect(dockerfile).toContain('/healthz');
+      expect(dockerfile).toMatch(new RegExp(`^EXPOSE ${SERVICES[app]}$`, 'm'));
+    }
+  });
+
+  it('is in docker-compose.yml with its image, and every variable it sets is a setting of the app', () => {
+    const svc = compose.services[app];
+    expect(svc).toBeDefined();
+    expect(svc.image).toMatch(new RegExp(`/${app}:`));
+    expect(svc.build.dockerfile).toBe(`apps/${app}/Dockerfile`);
+    for (const name of Object.keys(svc.environment ?? {})) {
+      if (name.endsWith('_IN_CONTAINER')) continue;
+      expect(settings).toHaveProperty([name]);
+    }
+    if (CLIS.includes(app)) expect(svc.profiles).toHaveLength(1);
+  });
+
+  it('never inlines a secret value in compose or Kubernetes workloads', () => {
+    for (const name of secretNames) {
+      expect(compose.services[app].environment ?? {}).not.toHaveProperty([name]);
+      expect(configMap.data).not.toHaveProperty([name]);
+    }
+  });
+
+  it('is listed in .env.example with every setting, each with a comment', () => {
+    const example = read('.env.example');
+    const lines = example.split('\n');
+    for (const name of Object.keys(settings)) {
+      const i = lines.findIndex((l) => l.startsWith(`${name}=`) || l.startsWith(`# ${name}=`));
+      expect({ name, listed: i >= 0 }).toEqual({ name, listed: true });
+      expect(lines[i - 1]).toMatch(/^#/);
+    }
+  });
+});
+
+describe.each(Object.entries(SERVICES))('service %s', (app, port) => {
+  const settings = settingsOf(app);
+  const svc = compose.services[app];
+
+  it('listens on its SPEC port in compose, with a health check and a volume', () => {
+    expect(svc.environment.PORT).toBe(String(port));
+    expect(svc.expose).toEqual([String(port)]);
+    expect(svc.healthcheck.test.join(' ')).toContain('/healthz');
+    expect(svc.volumes.length).toBeGreaterThan(0);
+    const [volume] = String(svc.volumes[0]).split(':');
+    expect(compose.volumes).toHaveProperty([volume!]);
+    expect(svc.stop_grace_period).toBe('35s');
+  });
+
+  it('is routed by host name by the reverse proxy', () => {
+    const caddy = read('deploy/caddy/Caddyfile');
+    const hostVar = `${app.toUpperCase().replace(/-/g, '_')}_HOST`;
+    expect(caddy).toMatch(new RegExp(`\\{\\$${hostVar}\\} \\{[^}]*?\\n\\treverse_proxy ${app}:${port}\\b`));
+    expect(compose.services.proxy.environment).toHaveProperty([hostVar]);
+  });
+
+  it('has a Kubernetes Deployment, Service and Ingress that agree with compose', () => {
+    const deployment = find('Deployment', app)!;
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.image.split(':')[0]).toBe(
+      svc.image.replace(/^\$\{IMAGE_REGISTRY:-([^}]+)\}/, '$1').split(':')[0],
+    );
+    expect(container.ports).toEqual([{ name: 'http', containerPort: port }]);
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+    expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBeLessThanOrEqual(60);
+
+    const env = container.env as {
+      name: string;
+      value?: string;
+      valueFrom?: { secretKeyRef: { key: string } };
+    }[];
+    for (const e of env) {
+      expect(settings).toHaveProperty([e.name]);
+      if (settings[e.name]!.secret) {
+        expect(e.value).toBeUndefined();
+        expect(e.valueFrom!.secretKeyRef.key).toBe(e.name);
+        expect(secretExample.stringData).toHaveProperty([e.name]);
+      }
+    }
+    // Every secret the app requires comes from the Secret.
+    for (const [name, s] of Object.entries(settings)) {
+      if (s.secret && s.required) expect(env.map((e) => e.name)).toContain(name);
+    }
+    expect(env.find((e) => e.name === 'PORT')!.value).toBe(String(port));
+
+    const mount = container.volumeMounts.find((m: { name: string }) => m.name === 'data');
+    const spoolOrReleases = svc.volumes[0].split(':')[1];
+    expect(mount.mountPath).toBe(spoolOrReleases);
+
+    const service = find('Service', app)!;
+    expect(service.spec.ports[0].port).toBe(port);
+    const ingress = find('Ingress', app)!;
+    expect(ingress.spec.rules).toHaveLength(1);
+    expect(ingress.spec.rules[0].http.paths[0].backend.service.name).toBe(app);
+  });
+});
+
+it('every ConfigMap key is a setting of some app', () => {
+  const known = new Set(APPS.flatMap((a) => Object.keys(settingsOf(a))));
+  for (const key of Object.keys(configMap.data!))
+    expect({ key, known: known.has(key) }).toEqual({ key, known: true });
+});
+
+it('race-reporter runs daily as a CronJob that never overlaps, lib-tagger only in CI', () => {
+  const cron = find('CronJob', 'race-reporter')!;
+  expect(cron.spec.schedule).toMatch(/^\S+ \S+ \* \* \*$/);
+  expect(cron.spec.concurrencyPolicy).toBe('Forbid');
+  const container = cron.spec.jobTemplate.spec.template.spec.containers[0];
+  expect(container.image).toMatch(/\/race-reporter:/);
+  expect(compose.services['race-reporter'].profiles).toEqual(['cron']);
+  expect(compose.services['lib-tagger'].profiles).toEqual(['ci']);
+  expect(find('Deployment', 'lib-tagger')).toBeUndefined();
+});
