@@ -17,7 +17,7 @@ export class NotGzipError extends Error {
 }
 
 /** Large writes: fewer syscalls and thread-pool round trips per GiB. */
-const WRITE_HIGH_WATER_MARK = 4 * 1024 * 1024;
+const WRITE_HIGH_WATER_MARK = 1024 * 1024;
 
 /**
  * Streams `source` into `file` (created exclusively, fsynced before close) or,

@@ -19,7 +19,7 @@ import { MAX_FIELD_BYTES, validateFields, type ReceivedField, type ReleaseFields
 
 /** Room for the multipart framing and up to 100 fields of 4 KiB on top of the artifact. */
 export const FIELDS_ALLOWANCE = 1024 * 1024;
-const STREAM_HIGH_WATER_MARK = 1024 * 1024;
+const STREAM_HIGH_WATER_MARK = 256 * 1024;
 
 export interface ReceiveDeps {
   secret: string;
