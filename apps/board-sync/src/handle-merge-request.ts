@@ -1,6 +1,7 @@
 import type { EventHandler } from '@devops/webhooks';
 import { boardLabelFor, type BoardConfig } from './board/board-settings';
 import { moveIssues } from './board/move-issues';
+import type { BoardSyncMetrics } from './create-metrics';
 import { chooseMergeRequestMove } from './choose-merge-request-move';
 import { findIssueReferences, type IssueReference } from './references/find-issue-references';
 import type { MergeRequestPayload } from './payloads';
@@ -29,7 +30,10 @@ function decide(config: BoardSyncConfig, payload: MergeRequestPayload): Decision
  * Merge Request Hook: moves the issues the merge request refers to (title,
  * description, source branch) to the label its action calls for.
  */
-export function createMergeRequestHandler(config: BoardSyncConfig): EventHandler<MergeRequestPayload> {
+export function createMergeRequestHandler(
+  config: BoardSyncConfig,
+  metrics: BoardSyncMetrics,
+): EventHandler<MergeRequestPayload> {
   return {
     ignore: (payload) => {
       const d = decide(config, payload);
@@ -45,10 +49,11 @@ export function createMergeRequestHandler(config: BoardSyncConfig): EventHandler
         `!${payload.object_attributes?.iid} ${payload.object_attributes?.action}: ` +
           `${d.refs.map((r) => `${r.project}#${r.iid}`).join(', ')} → "${d.target}"`,
       );
-      await moveIssues({ gitlab, log }, d.refs, d.target, {
+      const outcomes = await moveIssues({ gitlab, log }, d.refs, d.target, {
         labels: config.BOARD_LABELS,
         allowBackwards: d.allowBackwards,
       });
+      metrics.count(outcomes);
     },
   };
 }

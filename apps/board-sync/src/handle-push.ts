@@ -1,6 +1,7 @@
 import type { EventHandler } from '@devops/webhooks';
 import { boardLabelFor, type BoardConfig } from './board/board-settings';
 import { moveIssues } from './board/move-issues';
+import type { BoardSyncMetrics } from './create-metrics';
 import { issueNumberFromBranch } from './references/issue-number-from-branch';
 import type { PushPayload } from './payloads';
 
@@ -29,7 +30,7 @@ function decide(config: BoardConfig, payload: PushPayload): Decision {
  * the pushed project moves to BOARD_ON_BRANCH (backwards too: a new branch
  * for an issue means work on it (re)started).
  */
-export function createPushHandler(config: BoardConfig): EventHandler<PushPayload> {
+export function createPushHandler(config: BoardConfig, metrics: BoardSyncMetrics): EventHandler<PushPayload> {
   return {
     ignore: (payload) => {
       const d = decide(config, payload);
@@ -42,10 +43,11 @@ export function createPushHandler(config: BoardConfig): EventHandler<PushPayload
         return;
       }
       log.info(`branch ${d.branch} created: #${d.iid} → "${d.target}"`);
-      await moveIssues({ gitlab, log }, [{ project: d.project, iid: d.iid }], d.target, {
+      const outcomes = await moveIssues({ gitlab, log }, [{ project: d.project, iid: d.iid }], d.target, {
         labels: config.BOARD_LABELS,
         allowBackwards: true,
       });
+      metrics.count(outcomes);
     },
   };
 }

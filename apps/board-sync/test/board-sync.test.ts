@@ -99,6 +99,8 @@ describe('board-sync merge request transitions', () => {
         .split(',')
         .sort(),
     ).toEqual(BOARD.filter((l) => l !== 'In Review').sort());
+    const metrics = await (await fetch(`${h.url}/metrics`)).text();
+    expect(metrics).toMatch(/^board_sync_issue_moves_total\{label="In Review"[^}]*\} 4$/m);
   });
 
   it('open of a draft moves to In Development', async () => {
@@ -240,6 +242,8 @@ describe('board-sync leaves issues alone', () => {
     const res = await h.deliver(payload);
     expect(res.status).toBe(202);
     expect(h.gitlab.requests.filter((r) => r.method === 'PUT')).toEqual([]);
+    const metrics = await (await fetch(`${h.url}/metrics`)).text();
+    expect(metrics).toMatch(/^board_sync_issues_left_alone_total\{reason="already_there"[^}]*\} 2$/m);
     expect(h.gitlab.requests.filter((r) => r.method === 'GET').length).toBeGreaterThan(0);
     expectOn(w.labels(w.server.id, 1), 'Test');
   });

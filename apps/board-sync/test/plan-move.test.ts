@@ -35,7 +35,7 @@ describe('planMove', () => {
       labels: board,
       allowBackwards: true,
     });
-    expect(plan).toEqual({ move: false, reason: 'the issue is closed' });
+    expect(plan).toEqual({ move: false, kind: 'closed', reason: 'the issue is closed' });
   });
 
   it('works the same with scoped labels', () => {

@@ -4,6 +4,7 @@ import type { GitLabPort } from '@devops/gitlab';
 import type { Logger } from '@devops/logger';
 import { createWebhookService, type WebhookService, type WebhookServiceOptions } from '@devops/webhooks';
 import type { settings } from './config';
+import { createMetrics } from './create-metrics';
 import { createMergeRequestHandler } from './handle-merge-request';
 
 export interface AppDeps {
@@ -20,12 +21,14 @@ export function serviceOptions(deps: AppDeps): WebhookServiceOptions {
   // Required by the schema, so always set here; webhookSettings() types it as optional.
   const secret = deps.config.GITLAB_WEBHOOK_SECRET;
   if (!secret) throw new Error('GITLAB_WEBHOOK_SECRET is not set: set it to the GitLab webhook secret token');
+  const metrics = createMetrics();
   return {
     name: 'version-check',
     config: { GITLAB_WEBHOOK_SECRET: secret, WEBHOOK_SPOOL_DIR: deps.config.WEBHOOK_SPOOL_DIR },
     log: deps.log,
     gitlab: deps.gitlab,
-    handlers: { merge_request: createMergeRequestHandler(deps.config) },
+    handlers: { merge_request: createMergeRequestHandler(deps.config, metrics) },
+    routes: (_app, registry) => metrics.register(registry),
     secrets: [deps.config.GITLAB_TOKEN],
     ...(deps.retry ? { retry: deps.retry } : {}),
     ...(deps.now ? { now: deps.now } : {}),

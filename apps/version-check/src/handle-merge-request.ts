@@ -1,5 +1,6 @@
 import type { EventHandler } from '@devops/webhooks';
 import { checkMergeRequest, type VersionCheckConfig } from './check-merge-request';
+import type { VersionCheckMetrics } from './create-metrics';
 import type { MergeRequestPayload } from './merge-request-payload';
 import { whyIgnoreMergeRequest } from './should-check-merge-request';
 
@@ -8,7 +9,10 @@ import { whyIgnoreMergeRequest } from './should-check-merge-request';
  * target branch run the version check on the merge request (in the project
  * it targets); every other action is answered 200 {ignored}.
  */
-export function createMergeRequestHandler(config: VersionCheckConfig): EventHandler<MergeRequestPayload> {
+export function createMergeRequestHandler(
+  config: VersionCheckConfig,
+  metrics: VersionCheckMetrics,
+): EventHandler<MergeRequestPayload> {
   return {
     ignore: whyIgnoreMergeRequest,
     handle: async ({ payload, gitlab, log }) => {
@@ -18,7 +22,10 @@ export function createMergeRequestHandler(config: VersionCheckConfig): EventHand
         log.warn('merge request event without a project id: nothing to check');
         return;
       }
-      await checkMergeRequest({ gitlab, config, log, project, iid: attrs.iid! });
+      const outcome = await checkMergeRequest({ gitlab, config, log, project, iid: attrs.iid! });
+      metrics.checks.inc({ result: outcome.result });
+      if (outcome.posted) metrics.threads.inc({ action: 'opened' });
+      if (outcome.resolved > 0) metrics.threads.inc({ action: 'resolved' }, outcome.resolved);
     },
   };
 }

@@ -76,6 +76,9 @@ describe('version-check through the receiver into the GitLab double', () => {
       expect(note.body.toLowerCase()).toContain(text.toLowerCase());
     }
     expect(note.body).toContain(`${MARKER} source=5.3.2 target=5.4.0 -->`);
+    const metrics = await (await fetch(`${h.url}/metrics`)).text();
+    expect(metrics).toMatch(/^version_check_threads_total\{action="opened"[^}]*\} 1$/m);
+    expect(metrics).toMatch(/^version_check_checks_total\{result="mismatch"[^}]*\} 1$/m);
   });
 
   it('posts nothing when the versions agree at the minor level', async () => {
@@ -155,6 +158,8 @@ describe('version-check through the receiver into the GitLab double', () => {
     const threads = s.threads();
     expect(threads).toHaveLength(1);
     expect(threads[0]!.notes[0]!.resolved).toBe(true);
+    const metrics = await (await fetch(`${h.url}/metrics`)).text();
+    expect(metrics).toMatch(/^version_check_threads_total\{action="resolved"[^}]*\} 1$/m);
   });
 
   it('resolves its open thread when the MR is retargeted to the right release line', async () => {

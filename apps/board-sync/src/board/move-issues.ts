@@ -2,13 +2,11 @@ import type { GitLabPort, Issue } from '@devops/gitlab';
 import type { Logger } from '@devops/logger';
 import { NotFoundError, PermanentError } from '@devops/errors';
 import type { IssueReference } from '../references/find-issue-references';
-import { planMove } from './plan-move';
+import { planMove, type LeftAlone } from './plan-move';
 
-export interface MoveOutcome {
-  ref: IssueReference;
-  moved: boolean;
-  reason?: string;
-}
+export type MoveOutcome =
+  | { ref: IssueReference; moved: true; label: string }
+  | { ref: IssueReference; moved: false; kind: LeftAlone; reason: string };
 
 function name(ref: IssueReference): string {
   return `${ref.project}#${ref.iid}`;
@@ -30,19 +28,19 @@ async function moveOne(
   }
   if (issue === null) {
     log.warn(`${name(ref)} not found (or not visible to the token): left alone`);
-    return { ref, moved: false, reason: 'not found' };
+    return { ref, moved: false, kind: 'not_found', reason: 'not found' };
   }
   const plan = planMove(issue, target, board);
   if (!plan.move) {
     log.info(`${name(ref)} left alone: ${plan.reason}`);
-    return { ref, moved: false, reason: plan.reason };
+    return { ref, moved: false, kind: plan.kind, reason: plan.reason };
   }
   await gitlab.editIssue(issue.projectId, issue.iid, {
     addLabels: plan.addLabels,
     removeLabels: plan.removeLabels,
   });
   log.info(`moved ${name(ref)} to "${target}"`);
-  return { ref, moved: true };
+  return { ref, moved: true, label: target };
 }
 
 /**
@@ -65,7 +63,7 @@ export async function moveIssues(
     } catch (err) {
       if (!(err instanceof PermanentError)) throw err;
       deps.log.error(`${name(ref)} could not be moved: ${err.message}`);
-      outcomes.push({ ref, moved: false, reason: err.message });
+      outcomes.push({ ref, moved: false, kind: 'refused', reason: err.message });
     }
   }
   return outcomes;

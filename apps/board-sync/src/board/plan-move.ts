@@ -2,7 +2,10 @@ import type { IssueState } from '@devops/gitlab';
 
 export type MovePlan =
   | { move: true; addLabels: string[]; removeLabels: string[] }
-  | { move: false; reason: string };
+  | { move: false; kind: LeftAlone; reason: string };
+
+/** Why an issue was left alone, as a metric label. */
+export type LeftAlone = 'closed' | 'already_there' | 'backwards' | 'not_found' | 'refused';
 
 /**
  * How an issue moves to `target`: add it and remove every other workflow
@@ -17,11 +20,11 @@ export function planMove(
   target: string,
   board: { labels: string[]; allowBackwards: boolean },
 ): MovePlan {
-  if (issue.state === 'closed') return { move: false, reason: 'the issue is closed' };
+  if (issue.state === 'closed') return { move: false, kind: 'closed', reason: 'the issue is closed' };
   const others = board.labels.filter((l) => l !== target);
   const present = issue.labels.filter((l) => others.includes(l));
   if (issue.labels.includes(target) && present.length === 0) {
-    return { move: false, reason: `the issue is already in "${target}"` };
+    return { move: false, kind: 'already_there', reason: `the issue is already in "${target}"` };
   }
   if (!board.allowBackwards) {
     const targetIndex = board.labels.indexOf(target);
@@ -29,6 +32,7 @@ export function planMove(
     if (targetIndex >= 0 && furthest > targetIndex) {
       return {
         move: false,
+        kind: 'backwards',
         reason: `the issue is further along, in "${board.labels[furthest]}"; "${target}" would move it back`,
       };
     }
