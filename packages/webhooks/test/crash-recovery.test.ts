@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { SECRET, mrEvent, post, removeDir, tempDir, waitFor } from './support/start-receiver';
+
+interface Child {
+  proc: ChildProcess;
+  url: string;
+  stderr: string[];
+}
+
+async function startServer(env: Record<string, string>): Promise<Child> {
+  const proc = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'receiver-server.js')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderr: string[] = [];
+  proc.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    proc.once('exit', (code) => reject(new Error(`server exited ${code}: ${stderr.join('')}`)));
+  });
+  return { proc, url, stderr };
+}
+
+async function kill9(child: Child): Promise<void> {
+  if (child.proc.exitCode !== null || child.proc.signalCode !== null) return;
+  const exited = new Promise((r) => child.proc.once('exit', r));
+  child.proc.kill('SIGKILL');
+  await exited;
+}
+
+const readLines = async (file: string) =>
+  (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+
+describe('crash recovery in a real process', () => {
+  let dir: string;
+  const children: Child[] = [];
+  beforeEach(async () => {
+    dir = await tempDir('webhooks-crash-');
+  });
+  afterEach(async () => {
+    for (const c of children.splice(0)) await kill9(c);
+    await removeDir(dir);
+  });
+
+  it('[slow] an event answered 202 and SIGKILLed before processing is processed exactly once after restart', async () => {
+    const env = {
+      SPOOL_DIR: path.join(dir, 'spool'),
+      SECRET,
+      GATE_FILE: path.join(dir, 'gate'),
+      OUT_FILE: path.join(dir, 'out.txt'),
+    };
+    const first = await startServer(env);
+    children.push(first);
+    const res = await post(first.url, mrEvent('survives-kill-9'), { idempotencyKey: 'key-kill-9' });
+    expect(res.status).toBe(202);
+    await kill9(first); // the handler is blocked on the gate: nothing was processed
+    expect(await readLines(env.OUT_FILE)).toEqual([]);
+
+    await writeFile(env.GATE_FILE, 'open');
+    const second = await startServer(env);
+    children.push(second);
+    await waitFor(async () => (await readLines(env.OUT_FILE)).length > 0, 15_000, 'the replayed event');
+    // Its spool file goes once it is recorded as finished.
+    const spooled = async () =>
+      readdir(env.SPOOL_DIR).then((n) => n.filter((x) => x.endsWith('.event.json')));
+    await waitFor(async () => (await spooled()).length === 0, 5_000, 'the spool to empty');
+
+    // GitLab resending the same delivery now is answered and not run again.
+    const resent = await post(second.url, mrEvent('survives-kill-9'), { idempotencyKey: 'key-kill-9' });
+    expect(resent.status).toBe(202);
+    expect(await resent.json()).toMatchObject({ duplicate: true });
+    await kill9(second);
+
+    // A third start finds nothing to do.
+    const third = await startServer(env);
+    children.push(third);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await readLines(env.OUT_FILE)).toEqual(['survives-kill-9']);
+    expect(second.stderr.join('')).not.toContain(SECRET);
+  }, 60_000);
+
+  it('[slow] runWebhookService on SIGTERM finishes the event in hand, keeps the rest spooled, exits 0', async () => {
+    const env = {
+      MODE: 'run',
+      SPOOL_DIR: path.join(dir, 'spool'),
+      SECRET,
+      GATE_FILE: path.join(dir, 'gate'),
+      OUT_FILE: path.join(dir, 'out.txt'),
+    };
+    const first = await startServer(env);
+    children.push(first);
+    for (const m of ['in-hand', 'waiting-1', 'waiting-2']) {
+      expect((await post(first.url, mrEvent(m))).status).toBe(202);
+    }
+    const exited = new Promise<number | null>((r) => first.proc.once('exit', (code) => r(code)));
+    first.proc.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(first.proc.exitCode).toBeNull(); // still finishing the event in hand
+    await writeFile(env.GATE_FILE, 'open');
+    expect(await exited).toBe(0);
+    expect(first.stderr.join('')).toContain('runWebhookService resolved');
+    expect(await readLines(env.OUT_FILE)).toEqual(['in-hand']);
+    expect((await readdir(env.SPOOL_DIR)).filter((n) => n.endsWith('.event.json'))).toHaveLength(2);
+
+    const second = await startServer(env);
+    children.push(second);
+    await waitFor(async () => (await readLines(env.OUT_FILE)).length === 3, 15_000, 'the spooled events');
+    expect(await readLines(env.OUT_FILE)).toEqual(['in-hand', 'waiting-1', 'waiting-2']);
+  }, 60_000);
+});
