@@ -3,16 +3,34 @@ import type { RawReport } from '../parse/race-report';
 import { openLogStream } from './open-log-stream';
 
 export interface FileScan extends ScanEnd {
+  /** The reports, unless `onReport` was given (then empty: nothing is retained). */
   reports: RawReport[];
+  /** Closed report blocks found. */
+  found: number;
   /** Bytes read this run (decompressed bytes past the start position). */
   bytesScanned: number;
 }
 
-/** Reads one log from `start` to its current end and returns the closed report blocks in it. */
-export async function scanLogFile(filePath: string, start: ScanPosition): Promise<FileScan> {
+/**
+ * Reads one log from `start` to its current end. The closed report blocks in it go to `onReport` as
+ * they are found (so a big file's reports are never all held at once), or are returned without it.
+ */
+export async function scanLogFile(
+  filePath: string,
+  start: ScanPosition,
+  onReport?: (report: RawReport) => void,
+): Promise<FileScan> {
   const reports: RawReport[] = [];
-  const scanner = createRaceScanner({ start, onReport: (r) => reports.push(r) });
+  let found = 0;
+  const scanner = createRaceScanner({
+    start,
+    onReport: (r) => {
+      found++;
+      if (onReport) onReport(r);
+      else reports.push(r);
+    },
+  });
   for await (const chunk of openLogStream(filePath, start.offset)) scanner.push(chunk);
   const end = scanner.finish();
-  return { ...end, reports, bytesScanned: end.endOffset - start.offset };
+  return { ...end, reports, found, bytesScanned: end.endOffset - start.offset };
 }

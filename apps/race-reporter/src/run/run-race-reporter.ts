@@ -70,14 +70,13 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
       scanned.push({ target, safe: target.start, end: target.previousEnd, head: old.head });
       continue;
     }
-    const scan = await scanLogFile(target.path, target.start);
-    for (const raw of scan.reports) aggregator.add(raw, target);
+    const scan = await scanLogFile(target.path, target.start, (raw) => aggregator.add(raw, target));
     bytesScanned += Math.max(0, scan.bytesScanned);
     abandoned += scan.abandoned;
     const head = await hashHead(target.path);
     scanned.push({ target, safe: scan.safe, end: scan.endOffset, head });
     log.debug(`read ${target.path} from byte ${target.start.offset} to ${scan.endOffset}`, {
-      reports: scan.reports.length,
+      reports: scan.found,
     });
   }
   if (abandoned > 0)
