@@ -62,6 +62,27 @@ export function createDeliveryLog(opts: {
     return handle;
   };
 
+  let waiting: Array<{ entry: Entry; resolve: () => void; reject: (err: unknown) => void }> = [];
+  const flush = async () => {
+    const batch = waiting;
+    waiting = [];
+    if (batch.length === 0) return;
+    try {
+      const fh = await append();
+      await fh.write(batch.map((w) => `${JSON.stringify(w.entry)}\n`).join(''));
+      await fh.datasync();
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+      return;
+    }
+    for (const { entry } of batch) {
+      entries.push(entry);
+      if (entry.k !== null) keys.set(entry.k, entry.t);
+    }
+    for (const w of batch) w.resolve();
+    if (opts.now() - lastPrune >= pruneEveryMs) await prune().catch(() => undefined);
+  };
+
   const prune = async () => {
     const cutoff = opts.now() - opts.retentionMs;
     const kept = entries.filter((e) => e.t >= cutoff);
@@ -108,16 +129,15 @@ export function createDeliveryLog(opts: {
       return t !== undefined && t >= opts.now() - opts.retentionMs;
     },
 
-    markDone: (id, key, outcome) =>
-      serial(async () => {
-        const entry: Entry = { id, k: key, t: opts.now(), o: outcome };
-        const fh = await append();
-        await fh.write(`${JSON.stringify(entry)}\n`);
-        await fh.datasync();
-        entries.push(entry);
-        if (key !== null) keys.set(key, entry.t);
-        if (opts.now() - lastPrune >= pruneEveryMs) await prune();
-      }),
+    markDone(id, key, outcome) {
+      // Group commit: every entry that arrives while a write is running goes into the next
+      // write, one append and one fdatasync for all of them.
+      const entry: Entry = { id, k: key, t: opts.now(), o: outcome };
+      return new Promise<void>((resolve, reject) => {
+        waiting.push({ entry, resolve, reject });
+        if (waiting.length === 1) void serial(flush);
+      });
+    },
 
     close: () =>
       serial(async () => {

@@ -31,8 +31,8 @@ export interface Spool {
   list(): Promise<SpoolEntry[]>;
   readPayload(id: string): Promise<WebhookPayload>;
   saveState(id: string, state: RetryState): Promise<void>;
-  /** Forgets a processed event. */
-  remove(id: string): Promise<void>;
+  /** Forgets a finished event; `hasState: false` skips the retry-state file it never had. */
+  remove(id: string, opts?: { hasState?: boolean }): Promise<void>;
   /** Writes dead/<id>.json: the event, its error and attempts (the spool file stays until remove). */
   writeDeadLetter(meta: SpooledEvent, attempts: number, error: string, deadAt: number): Promise<void>;
   countDead(): Promise<number>;
@@ -119,8 +119,8 @@ export function createSpool(dir: string): Spool {
       await writeFileDurably(stateFile(id), JSON.stringify(state), syncDir);
     },
 
-    async remove(id) {
-      for (const file of [stateFile(id), eventFile(id)]) {
+    async remove(id, { hasState = true } = {}) {
+      for (const file of hasState ? [stateFile(id), eventFile(id)] : [eventFile(id)]) {
         try {
           await unlink(file);
         } catch (err) {

@@ -51,6 +51,7 @@ export interface WebhookReceiver {
 }
 
 export const DEDUPE_RETENTION_MS = 7 * 24 * 3_600_000;
+const KEEP_IN_MEMORY_BYTES = 256 * 1024;
 
 /**
  * The GitLab webhook receiver: verifies the token, spools each accepted event
@@ -144,7 +145,9 @@ export function createWebhookReceiver(opts: WebhookReceiverOptions): WebhookRece
       if (key !== null) pendingKeys.delete(key);
       throw err;
     }
-    worker.enqueue(meta, { attempts: 0, nextAttemptAt: 0, lastError: null });
+    // Small payloads stay in memory until handled; big ones are read back from the spool.
+    const keep = d.raw.length <= KEEP_IN_MEMORY_BYTES ? d.payload : undefined;
+    worker.enqueue(meta, { attempts: 0, nextAttemptAt: 0, lastError: null }, keep);
     return 'accepted';
   };
 

@@ -25,7 +25,8 @@ export interface WorkerDeps {
 }
 
 export interface Worker {
-  enqueue(meta: SpooledEvent, state: RetryState): void;
+  /** `payload`: the parsed body when at hand (saves reading the spool file back). */
+  enqueue(meta: SpooledEvent, state: RetryState, payload?: WebhookPayload): void;
   start(): void;
   /** Lets the events in hand finish; everything else stays in the spool. */
   stop(): Promise<void>;
@@ -37,6 +38,7 @@ export interface Worker {
 interface Item {
   meta: SpooledEvent;
   state: RetryState;
+  payload?: WebhookPayload;
 }
 
 const MAX_ERROR_LENGTH = 2_000;
@@ -50,6 +52,7 @@ const MAX_ERROR_LENGTH = 2_000;
  */
 export function createWorker(deps: WorkerDeps): Worker {
   const queue: Item[] = [];
+  const queued = new Set<string>();
   const inflight = new Map<string, Promise<void>>();
   let running = false;
   let timer: NodeJS.Timeout | undefined;
@@ -87,6 +90,7 @@ export function createWorker(deps: WorkerDeps): Worker {
   const drop = (id: string) => {
     const i = queue.findIndex((q) => q.meta.id === id);
     if (i >= 0) queue.splice(i, 1);
+    queued.delete(id);
   };
 
   const finish = async (item: Item, outcome: 'processed' | 'dead', attempts: number, error?: string) => {
@@ -95,7 +99,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     // any two steps leaves the event either still spooled or recorded, never lost.
     if (outcome === 'dead') await deps.spool.writeDeadLetter(meta, attempts, error ?? '', deps.now());
     await deps.deliveryLog.markDone(meta.id, meta.idempotencyKey, outcome);
-    await deps.spool.remove(meta.id);
+    await deps.spool.remove(meta.id, { hasState: item.state.attempts > 0 });
     drop(meta.id);
     if (outcome === 'dead') deps.metrics.dead.inc({ object_kind: meta.objectKind });
     else deps.metrics.processed.inc({ object_kind: meta.objectKind });
@@ -117,7 +121,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     }
     let payload: WebhookPayload;
     try {
-      payload = await deps.spool.readPayload(meta.id);
+      payload = item.payload ?? (await deps.spool.readPayload(meta.id));
     } catch (err) {
       const why = `spool file unreadable: ${describeError(err)}`;
       log.error(`dead-lettered: ${why}`);
@@ -197,11 +201,12 @@ export function createWorker(deps: WorkerDeps): Worker {
   };
 
   return {
-    enqueue(meta, state) {
-      if (queue.some((q) => q.meta.id === meta.id)) return;
+    enqueue(meta, state, payload) {
+      if (queued.has(meta.id)) return;
+      queued.add(meta.id);
       let i = queue.length;
       while (i > 0 && queue[i - 1]!.meta.id > meta.id) i--;
-      queue.splice(i, 0, { meta, state });
+      queue.splice(i, 0, payload ? { meta, state, payload } : { meta, state });
       schedule();
     },
     start() {

@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PermanentError, TemporaryError } from '@devops/errors';
 import {
@@ -112,6 +112,43 @@ describe('background processing: retries, dead letters, order', () => {
       expect(calls).toBe(1);
     } finally {
       await r.close();
+    }
+  });
+
+  it('runs a dead letter again when an operator puts it back under a new name (README "Operating")', async () => {
+    const dir = await spoolDir();
+    let fixed = false;
+    const handled: string[] = [];
+    const handlers = {
+      merge_request: {
+        handle: async ({ payload }: { payload: Record<string, unknown> }) => {
+          if (!fixed) throw new PermanentError('label "In Review" does not exist');
+          handled.push(markerOf(payload));
+        },
+      },
+    };
+    const r1 = await startReceiver({ spoolDir: dir, handlers });
+    await post(r1.url, mrEvent('second-chance'), { idempotencyKey: 'k-second' });
+    await r1.receiver.idle();
+    await r1.close();
+    const [deadFile] = await r1.dead();
+    // jq -c '{meta, payload}' dead/<id>.json > "$(date +%s%3N)-000000-manual.event.json" && rm dead/<id>.json
+    const letter = JSON.parse(await readFile(path.join(dir, 'dead', deadFile!), 'utf8')) as DeadLetter;
+    await writeFile(
+      path.join(dir, `${Date.now()}-000000-manual.event.json`),
+      JSON.stringify({ meta: letter.meta, payload: letter.payload }),
+    );
+    await rm(path.join(dir, 'dead', deadFile!));
+
+    fixed = true;
+    const r2 = await startReceiver({ spoolDir: dir, handlers });
+    try {
+      await r2.receiver.idle();
+      expect(handled).toEqual(['second-chance']);
+      expect(await r2.spooled()).toEqual([]);
+      expect(await r2.dead()).toEqual([]);
+    } finally {
+      await r2.close();
     }
   });
 

@@ -1,0 +1,52 @@
+// The service side of `pnpm bench`: the built receiver (dist, fsync on) in its own
+// process, so the load generator does not share its event loop. Handlers take
+// HANDLER_MS (default 20 ms) like a GitLab round trip; logs go to /dev/null
+// (JSON formatting still runs). CONCURRENCY sets the worker's (default: the
+// receiver's, 4). Prints {"url"} when ready.
+'use strict';
+const fs = require('node:fs');
+const { createGitLab } = require('@devops/gitlab');
+const { listen } = require('@devops/http-service');
+const { createLogger } = require('@devops/logger');
+const { createWebhookService } = require('../dist');
+
+async function main() {
+  const { SPOOL_DIR, SECRET } = process.env;
+  const handlerMs = Number(process.env.HANDLER_MS ?? 20);
+  const log = createLogger({
+    service: 'bench',
+    stream: fs.createWriteStream('/dev/null'),
+    secrets: [SECRET],
+  });
+  const gitlab = createGitLab({ url: 'http://127.0.0.1:9', token: 'unused-token', log });
+  const { app, receiver } = createWebhookService({
+    name: 'bench',
+    config: { GITLAB_WEBHOOK_SECRET: SECRET, WEBHOOK_SPOOL_DIR: SPOOL_DIR },
+    log,
+    gitlab,
+    ...(process.env.CONCURRENCY ? { concurrency: Number(process.env.CONCURRENCY) } : {}),
+    handlers: {
+      merge_request: { handle: () => new Promise((r) => setTimeout(r, handlerMs)) },
+    },
+  });
+  const server = await listen(app, { port: 0, host: '127.0.0.1', log });
+  // WORKER=off measures the acknowledgement path alone (events stay spooled).
+  if (process.env.WORKER !== 'off') await receiver.start();
+  const cpu0 = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+  process.on('SIGUSR2', () => {
+    const cpu = process.cpuUsage(cpu0);
+    process.stdout.write(`${JSON.stringify({ cpuMs: Math.round((cpu.user + cpu.system) / 1000) })}\n`);
+  });
+  process.on('SIGTERM', () => {
+    void server
+      .close()
+      .then(() => receiver.stop())
+      .then(() => process.exit(0));
+  });
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.stack}\n`);
+  process.exit(1);
+});
