@@ -1,3 +1,4 @@
+import './limit-v8-memory'; // first: V8 memory settings before anything else loads
 import { startMain } from '@devops/cli';
 import { createGitLab } from '@devops/gitlab';
 import { optionalGitLabConfig, settingsFor } from './config';
@@ -5,13 +6,6 @@ import { runRaceReporter } from './run/run-race-reporter';
 import { formatSummary } from './run/run-result';
 import { ConfigError } from '@devops/errors';
 import path from 'node:path';
-import v8 from 'node:v8';
-
-// Memory (see README, Benchmark): fetch's HTTP parser is llhttp compiled to WebAssembly, and V8's
-// background TurboFan tier-up of that module briefly takes ~27 MB (VmHWM 83 MB vs 55 MB for one fetch
-// in a bare process). Liftoff, the baseline wasm compiler, is plenty for parsing a few dozen GitLab
-// responses. Set here, before the first fetch compiles the module, since the command has no flags.
-v8.setFlagsFromString('--liftoff-only');
 
 startMain({
   name: 'race-reporter',
