@@ -216,7 +216,7 @@ describe('background processing: retries, dead letters, order', () => {
     const r = await startReceiver({
       spoolDir: await spoolDir(),
       concurrency: 4,
-      retry: { baseDelayMs: 150 },
+      retry: { baseDelayMs: 1_000 }, // 500 ms with random 0: p2 arrives long before the retry
       random: () => 0,
       handlers: {
         merge_request: {
@@ -290,7 +290,7 @@ describe('background processing: retries, dead letters, order', () => {
     const dir = await spoolDir();
     const r1 = await startReceiver({
       spoolDir: dir,
-      retry: { baseDelayMs: 400 },
+      retry: { baseDelayMs: 1_500 },
       random: () => 1,
       handlers: {
         merge_request: {
@@ -319,8 +319,8 @@ describe('background processing: retries, dead letters, order', () => {
     try {
       await r2.receiver.idle();
       expect(seen.map((s) => s.attempt)).toEqual([2]);
-      // The saved next attempt time (400 ms after the failure) is respected, not skipped.
-      expect(seen[0]!.at - stoppedAt).toBeGreaterThanOrEqual(250);
+      // The saved next attempt time (1.5 s after the failure) is respected, not skipped.
+      expect(seen[0]!.at - stoppedAt).toBeGreaterThanOrEqual(1_000);
       expect(await r2.spooled()).toEqual([]);
     } finally {
       await r2.close();

@@ -15,3 +15,11 @@ describe('webhookSettings', () => {
     ).toBe(undefined);
   });
 });
+
+describe('webhookSettings types', () => {
+  it('types a required secret as string', () => {
+    const config = loadConfig(webhookSettings('version-check'), { GITLAB_WEBHOOK_SECRET: 's3cret' });
+    const secret: string = config.GITLAB_WEBHOOK_SECRET; // compile-time check: no `| undefined`
+    expect(secret).toBe('s3cret');
+  });
+});
