@@ -135,7 +135,8 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
             occurrences: group.occurrences,
           },
         );
-        await save();
+        // No save here: the next race's journal save (or the one after the loop) records this one as
+        // done. A crash in between leaves its intent, which the next run settles by its batch marker.
       } catch (err) {
         failed = true;
         const issue = issues!.get(group.fingerprint) ?? null;
