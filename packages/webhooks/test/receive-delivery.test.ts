@@ -60,6 +60,16 @@ describe('POST /webhooks/gitlab: the front door', () => {
     ).toBe(1);
   });
 
+  it('[slow] checks the token before reading the body: 26 MB with a wrong token is 401, not 413', async () => {
+    const filler = 'x'.repeat(26 * 1024 * 1024);
+    const res = await post(r.url, undefined, {
+      token: 'wrong',
+      body: `{"object_kind":"merge_request","f":"${filler}"}`,
+    });
+    expect(res.status).toBe(401);
+    expect(await r.spooled()).toEqual([]);
+  });
+
   it('answers 400 to a body that is not JSON and spools nothing', async () => {
     const res = await post(r.url, undefined, { body: '{"object_kind": "merge_request", oops' });
     expect(res.status).toBe(400);
