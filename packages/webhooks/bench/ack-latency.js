@@ -58,6 +58,16 @@ function serverCpuMs(proc) {
   });
 }
 
+/** Share of time some task waited for a CPU over the last 60 s (Linux PSI), when available. */
+function cpuPressure() {
+  try {
+    const m = /some avg10=([\d.]+) avg60=([\d.]+)/.exec(fs.readFileSync('/proc/pressure/cpu', 'utf8'));
+    return m ? `avg10 ${m[1]}%, avg60 ${m[2]}%` : 'n/a';
+  } catch {
+    return 'n/a';
+  }
+}
+
 async function main() {
   if (!fs.existsSync(path.join(__dirname, '..', 'dist', 'index.js'))) {
     throw new Error(

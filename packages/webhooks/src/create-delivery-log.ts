@@ -143,6 +143,7 @@ export function createDeliveryLog(opts: {
       serial(async () => {
         await handle?.close();
         handle = undefined;
+        await syncDir.close();
       }),
   };
 }

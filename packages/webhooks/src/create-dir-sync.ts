@@ -1,21 +1,33 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+
+export interface DirSync {
+  /** Resolves after an fsync of the directory that started after this call. */
+  (): Promise<void>;
+  /** Closes the directory handle kept between syncs. */
+  close(): Promise<void>;
+}
 
 /**
  * fsync of a directory (makes renames and unlinks in it durable), with group
  * commit: callers that arrive while a sync is running share the next one, so
- * a burst of N renames costs about two directory syncs, not N. Each caller's
- * promise resolves only after a sync that started after the call.
+ * a burst of N renames costs about two directory syncs, not N. The directory
+ * stays open between syncs (two fewer system calls per sync).
  */
-export function createDirSync(dir: string): () => Promise<void> {
+export function createDirSync(dir: string): DirSync {
   let current: Promise<void> | undefined;
   let next: Promise<void> | undefined;
+  let handle: Promise<FileHandle> | undefined;
 
   const syncOnce = async () => {
-    const fh = await open(dir, 'r');
+    handle ??= open(dir, 'r');
     try {
-      await fh.sync();
-    } finally {
-      await fh.close();
+      await (await handle).sync();
+    } catch (err) {
+      // A handle that failed (directory replaced, closed) is not reused.
+      const stale = handle;
+      handle = undefined;
+      await stale.then((h) => h.close()).catch(() => undefined);
+      throw err;
     }
   };
 
@@ -34,5 +46,13 @@ export function createDirSync(dir: string): () => Promise<void> {
       });
     return next;
   };
-  return sync;
+
+  return Object.assign(sync, {
+    async close() {
+      await Promise.allSettled([current, next]);
+      const h = handle;
+      handle = undefined;
+      await h?.then((x) => x.close()).catch(() => undefined);
+    },
+  });
 }

@@ -31,11 +31,17 @@ export interface Spool {
   list(): Promise<SpoolEntry[]>;
   readPayload(id: string): Promise<WebhookPayload>;
   saveState(id: string, state: RetryState): Promise<void>;
-  /** Forgets a finished event; `hasState: false` skips the retry-state file it never had. */
+  /**
+   * Forgets a finished event; `hasState: false` skips the retry-state file it never had.
+   * The unlinks are not fsynced: callers record the event as finished durably first
+   * (deliveries.log), so a file that comes back after a power loss is cleaned up at start.
+   */
   remove(id: string, opts?: { hasState?: boolean }): Promise<void>;
   /** Writes dead/<id>.json: the event, its error and attempts (the spool file stays until remove). */
   writeDeadLetter(meta: SpooledEvent, attempts: number, error: string, deadAt: number): Promise<void>;
   countDead(): Promise<number>;
+  /** Closes the directory handles (after the last write). */
+  close(): Promise<void>;
 }
 
 function isMissing(err: unknown): boolean {
@@ -127,7 +133,6 @@ export function createSpool(dir: string): Spool {
           if (!isMissing(err)) throw err;
         }
       }
-      await syncDir();
     },
 
     async writeDeadLetter(meta, attempts, error, deadAt) {
@@ -148,6 +153,11 @@ export function createSpool(dir: string): Spool {
 
     async countDead() {
       return (await readdir(deadDir)).filter((n) => n.endsWith('.json')).length;
+    },
+
+    async close() {
+      await syncDir.close();
+      await syncDeadDir.close();
     },
   };
 }

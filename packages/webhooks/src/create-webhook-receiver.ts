@@ -172,6 +172,7 @@ export function createWebhookReceiver(opts: WebhookReceiverOptions): WebhookRece
     async stop() {
       await worker.stop();
       await deliveryLog.close();
+      await spool.close();
     },
     idle: () => worker.idle(),
   };
