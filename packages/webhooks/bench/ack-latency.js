@@ -87,6 +87,7 @@ async function main() {
     .loadavg()
     .map((x) => x.toFixed(2))
     .join(' ');
+  const pressure = cpuPressure();
   let n = 0;
   try {
     const result = await autocannon({
@@ -150,6 +151,8 @@ async function main() {
         .loadavg()
         .map((x) => x.toFixed(2))
         .join(' '),
+      cpuPressureBefore: pressure,
+      cpuPressureAfter: cpuPressure(),
       cpus: os.cpus().length,
       spoolDir,
     };
