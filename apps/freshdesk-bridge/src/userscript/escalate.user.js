@@ -214,7 +214,7 @@
         { href: link.href, target: '_blank', rel: 'noopener noreferrer', 'data-fdb': 'issue-link' },
         link.text,
       );
-      a.style.cssText = 'margin-left:4px;color:#2c5cc5;font-weight:600;';
+      a.style.cssText = 'color:#2c5cc5;font-weight:600;';
       p.status.appendChild(a);
     }
     if (suffix) p.status.appendChild(document.createTextNode(suffix));
@@ -285,9 +285,9 @@
       (document.body || document.documentElement).appendChild(build());
       p = parts();
     }
+    p.root.setAttribute('data-ticket', String(ticketId));
     if (shownFor !== ticketId) {
       shownFor = ticketId;
-      p.root.setAttribute('data-ticket', String(ticketId));
       if (busyTicket === null) {
         p.status.style.display = 'none';
         p.status.textContent = '';

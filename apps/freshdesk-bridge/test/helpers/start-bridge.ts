@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createFreshdesk } from '@devops/freshdesk';
 import { createGitLab } from '@devops/gitlab';
-import { listen, type RunningServer } from '@devops/http-service';
 import { createLogger } from '@devops/logger';
 import {
   startFreshdeskDouble,
@@ -63,11 +64,15 @@ export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
   const secrets = [gitlab.token, freshdesk.apiKey, API_KEY];
   const log = createLogger({ service: 'freshdesk-bridge', level: 'debug', secrets, stream });
   const spool = mkdtempSync(path.join(os.tmpdir(), 'bridge-spool-'));
+  // listen first, so BRIDGE_PUBLIC_URL (in the userscript) is the real address
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config: BridgeConfig = {
     FRESHDESK_URL: opts.freshdeskUrl ?? freshdesk.url,
     BRIDGE_GITLAB_PROJECT: project.path,
     BRIDGE_API_KEYS: ['another-key-for-team-b', API_KEY],
-    BRIDGE_PUBLIC_URL: 'http://127.0.0.1:9',
+    BRIDGE_PUBLIC_URL: url,
     BRIDGE_LABELS: ['freshdesk', 'support'],
     BRIDGE_LINK_FIELD: undefined,
     BRIDGE_MAX_ATTACHMENT_BYTES: 100 * 1024 ** 2,
@@ -96,9 +101,9 @@ export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
     webhookRetry: { baseDelayMs: 10, maxDelayMs: 100 },
   });
   await bridge.start();
-  const server: RunningServer = await listen(bridge.app, { port: 0, host: '127.0.0.1', log, graceMs: 1000 });
+  server.on('request', bridge.app);
   return {
-    url: server.url,
+    url,
     gitlab,
     freshdesk,
     project,
@@ -106,7 +111,7 @@ export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
     config,
     logs,
     escalate: (ticketId, o = {}) =>
-      fetch(`${server.url}/escalations`, {
+      fetch(`${url}/escalations`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -121,7 +126,9 @@ export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
       return issue.notes.map((n) => ({ body: n.body, internal: n.internal }));
     },
     close: async () => {
-      await server.close();
+      if (!server.listening) return;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
       await bridge.stop();
       if (!opts.gitlabDouble) await gitlab.close();
       if (!opts.freshdeskDouble) await freshdesk.close();

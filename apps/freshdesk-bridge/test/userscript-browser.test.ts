@@ -1,0 +1,227 @@
+/// <reference lib="dom" />
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startFreshdeskDouble } from '@devops/testkit';
+import { API_KEY, startBridge, type Bridge } from './helpers/start-bridge';
+import { seedTicket } from './helpers/seed-ticket';
+
+const PAGE = readFileSync(path.join(__dirname, 'fixtures', 'freshdesk-ticket-page.html'), 'utf8');
+const SCREENSHOT = process.env.BRIDGE_SCREENSHOT;
+
+/** A Freshdesk-shaped agent app on loopback: every /a/... path serves the single page. */
+async function startTicketPage(tickets: Record<number, { subject: string; text: string }>) {
+  const html = PAGE.replace(
+    '<script>',
+    `<script>window.__TICKETS__ = ${JSON.stringify(tickets)};</script>\n    <script>`,
+  );
+  const server = http.createServer((req, res) => {
+    if (!req.url?.startsWith('/a/')) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { origin, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** GM_* shims as a userscript manager grants them; GM_xmlhttpRequest forwards to fetch and records its calls. */
+const GM_SHIM = `
+  window.__gm = { calls: [], store: {} };
+  window.GM_getValue = (k, d) => (k in window.__gm.store ? window.__gm.store[k] : d);
+  window.GM_setValue = (k, v) => { window.__gm.store[k] = v; };
+  window.GM_deleteValue = (k) => { delete window.__gm.store[k]; };
+  window.GM_xmlhttpRequest = (d) => {
+    window.__gm.calls.push({ method: d.method, url: d.url });
+    fetch(d.url, { method: d.method, headers: d.headers, body: d.data }).then(
+      (r) => r.text().then((t) => d.onload({ status: r.status, responseText: t })),
+      () => d.onerror({}),
+    );
+  };
+`;
+
+let browser: Browser;
+let b: Bridge;
+let page: Page;
+let site: Awaited<ReturnType<typeof startTicketPage>>;
+let tickets: number[];
+let dialogs: string[];
+let promptAnswer: string;
+
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}, 30_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+beforeEach(async () => {
+  // the bridge's Freshdesk origin (CORS, ticket links) is the page's origin; its API client talks to the double
+  const freshdeskDouble = await startFreshdeskDouble();
+  const t1 = seedTicket(freshdeskDouble, { conversations: 2, subject: 'Login loops' }).ticket.id;
+  const t2 = seedTicket(freshdeskDouble, { conversations: 3, subject: 'Export hangs' }).ticket.id;
+  tickets = [t1, t2];
+  site = await startTicketPage({
+    [t1]: { subject: 'Login loops', text: 'It loops.' },
+    [t2]: { subject: 'Export hangs', text: 'At 99%.' },
+  });
+  b = await startBridge({ freshdeskDouble, freshdeskUrl: site.origin });
+  page = await browser.newPage({ viewport: { width: 1100, height: 650 } });
+  dialogs = [];
+  promptAnswer = API_KEY;
+  page.on('dialog', (d) => {
+    dialogs.push(`${d.type()}: ${d.message()}`);
+    void (d.type() === 'prompt' ? d.accept(promptAnswer) : d.accept());
+  });
+});
+afterEach(async () => {
+  await page?.close();
+  await b?.close();
+  await b?.freshdesk.close();
+  await site?.close();
+});
+
+async function openTicket(id: number, opts: { gm?: boolean } = {}) {
+  await page.goto(`${site.origin}/a/tickets/${id}`);
+  if (opts.gm) await page.addScriptTag({ content: GM_SHIM });
+  const script = await (await fetch(`${b.url}/userscript.user.js`)).text();
+  await page.addScriptTag({ content: script });
+}
+
+const button = () => page.locator('[data-fdb="button"]');
+const status = () => page.locator('[data-fdb="status"]');
+
+describe('the userscript in Chromium', () => {
+  it('[slow] adds the button once, keeps it across SPA navigation, escalates the ticket in the URL (fetch path)', async () => {
+    const [t1, t2] = tickets as [number, number];
+    await openTicket(t1);
+    await expectCount(button(), 1);
+    expect(await button().textContent()).toBe('Escalate to GitLab');
+
+    // Freshdesk navigates to another ticket (pushState + full re-render): still one button, now for t2
+    await page.click(`[data-ticket-link="${t2}"]`);
+    await page.waitForFunction(
+      (id) => document.getElementById('fdb-escalate')?.getAttribute('data-ticket') === String(id),
+      t2,
+    );
+    await page.waitForTimeout(1200); // let the observer and the poll run again
+    await expectCount(button(), 1);
+
+    // off a ticket page the button goes, and comes back (once) on the way back
+    await page.click('[data-ticket-link="dashboard"]');
+    await page.waitForFunction(() => !document.getElementById('fdb-escalate'));
+    await page.goBack();
+    await page.waitForFunction(
+      (id) => document.getElementById('fdb-escalate')?.getAttribute('data-ticket') === String(id),
+      t2,
+    );
+    await expectCount(button(), 1);
+
+    await button().click();
+    const link = page.locator('[data-fdb="issue-link"]');
+    await link.waitFor({ timeout: 20_000 });
+    const issues = b.gitlab.state(b.project.id).issues;
+    expect(issues.map((i) => i.title)).toEqual([`[FD#${t2}] Export hangs`]);
+    expect(await link.getAttribute('href')).toBe(
+      `${b.gitlab.url}/${b.project.path}/-/issues/${issues[0]!.iid}`,
+    );
+    expect(await status().textContent()).toContain(`Escalated to GitLab issue #${issues[0]!.iid}`);
+    expect(dialogs[0]).toBe(
+      `confirm: Escalate ticket #${t2} to GitLab? Its conversations and attachments are copied into one issue.`,
+    );
+    expect(dialogs[1]).toMatch(/^prompt: API key/);
+    expect(await page.evaluate(() => localStorage.getItem('freshdesk-bridge.apiKey'))).toBe(API_KEY);
+    if (SCREENSHOT) await page.screenshot({ path: SCREENSHOT });
+
+    // a second click on the same ticket: no second prompt, the existing issue
+    await button().click();
+    await page.waitForFunction(() =>
+      document.querySelector('[data-fdb="status"]')?.textContent?.startsWith('Already escalated'),
+    );
+    expect(dialogs.filter((d) => d.startsWith('prompt'))).toHaveLength(1);
+    expect(b.gitlab.state(b.project.id).issues).toHaveLength(1);
+  }, 60_000);
+
+  it('[slow] uses GM_xmlhttpRequest and GM storage when the manager grants them', async () => {
+    const [t1] = tickets as [number, number];
+    await openTicket(t1, { gm: true });
+    await button().click();
+    await page.locator('[data-fdb="issue-link"]').waitFor({ timeout: 20_000 });
+    const gm = await page.evaluate(
+      () => (window as unknown as { __gm: { calls: unknown[]; store: Record<string, string> } }).__gm,
+    );
+    expect(gm.calls).toEqual([{ method: 'POST', url: `${b.url}/escalations` }]);
+    expect(gm.store['freshdesk-bridge.apiKey']).toBe(API_KEY);
+    expect(await page.evaluate(() => localStorage.getItem('freshdesk-bridge.apiKey'))).toBeNull();
+    expect(b.gitlab.state(b.project.id).issues.map((i) => i.title)).toEqual([`[FD#${t1}] Login loops`]);
+  }, 60_000);
+
+  it('[slow] a wrong API key shows the 401 explanation and is forgotten', async () => {
+    promptAnswer = 'not-the-key';
+    await openTicket(tickets[0]!);
+    await button().click();
+    await page.waitForFunction(
+      () => document.querySelector('[data-fdb="status"]')?.getAttribute('data-kind') === 'error',
+    );
+    expect(await status().textContent()).toContain(
+      'the bridge rejected the API key — set it in the script settings',
+    );
+    expect(await page.evaluate(() => localStorage.getItem('freshdesk-bridge.apiKey'))).toBeNull();
+    expect(await button().isEnabled()).toBe(true);
+    expect(b.gitlab.state(b.project.id).issues).toEqual([]);
+  }, 60_000);
+
+  it('[slow] a GitLab outage (503), a bridge failure (500) and an unreachable bridge show readable errors', async () => {
+    await openTicket(tickets[0]!);
+    b.gitlab.injectFault({ status: 500, times: 100, method: 'POST' });
+    await button().click();
+    await page.waitForFunction(
+      () => document.querySelector('[data-fdb="status"]')?.getAttribute('data-kind') === 'error',
+    );
+    const text = await status().textContent();
+    expect(text).toMatch(/^Escalation failed: /);
+    expect(text).toContain('escalate again to resume');
+    expect(text).not.toContain('{');
+
+    // a plain 500 (a bug in the bridge) reads as well
+    await page.route(`${b.url}/escalations`, (route) =>
+      route.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: '{"error":"the bridge failed: boom"}',
+      }),
+    );
+    await button().click();
+    await page.waitForFunction(() =>
+      document.querySelector('[data-fdb="status"]')?.textContent?.includes('HTTP 500'),
+    );
+    expect(await status().textContent()).toBe(
+      'Escalation failed: the bridge failed (HTTP 500): the bridge failed: boom — try again, or tell whoever runs the bridge',
+    );
+    await page.unroute(`${b.url}/escalations`);
+
+    b.gitlab.clearFaults();
+    await b.close(); // the bridge goes away
+    await button().click();
+    await page.waitForFunction(() =>
+      document.querySelector('[data-fdb="status"]')?.textContent?.includes('could not reach'),
+    );
+    expect(await status().textContent()).toContain(`could not reach the bridge at ${b.url}`);
+  }, 60_000);
+});
+
+// playwright-core has no test runner: a tiny stand-in for its `expect(locator).toHaveCount(n)`
+async function expectCount(locator: ReturnType<Page['locator']>, n: number) {
+  const end = Date.now() + 5000;
+  while ((await locator.count()) !== n) {
+    if (Date.now() > end) throw new Error(`expected ${n} elements, found ${await locator.count()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
