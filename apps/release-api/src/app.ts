@@ -17,6 +17,8 @@ export interface AppDeps {
   now?: () => Date;
   /** Between SIGTERM and SIGKILL when a script times out (default 5 s). */
   killGraceMs?: number;
+  /** A young-generation GC (main.ts passes V8's); uploads run it every few MiB to keep the peak RSS flat. */
+  collectYoung?: () => void;
 }
 
 /**
@@ -45,6 +47,7 @@ export function createApp(deps: AppDeps): Express {
       scriptEnv: deps.scriptEnv ?? { PATH: '/usr/local/bin:/usr/bin:/bin' },
       now: deps.now ?? (() => new Date()),
       killGraceMs: deps.killGraceMs,
+      collectYoung: deps.collectYoung,
     }),
   );
   return app;

@@ -27,6 +27,8 @@ export interface ReleaseDeps {
   now: () => Date;
   /** Between SIGTERM and SIGKILL when a script times out. */
   killGraceMs?: number;
+  /** A young-generation GC, run every few MiB of an upload (see main.ts); optional. */
+  collectYoung?: () => void;
 }
 
 /** After an early answer, how much of the rest of the body is read and dropped before the connection is closed. */
@@ -53,6 +55,7 @@ async function handleUpload(req: Request, res: Response, deps: ReleaseDeps): Pro
     products: deps.products,
     metrics: deps.metrics,
     log,
+    collectYoung: deps.collectYoung,
   });
   let outcome: Outcome | undefined;
   let early = false;

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
-import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { HashingWriter, NotGzipError } from './hashing-writer';
+
+export { NotGzipError };
 
 export interface ReceivedFile {
   md5: string;
@@ -10,61 +11,34 @@ export interface ReceivedFile {
   size: number;
 }
 
-export class NotGzipError extends Error {
-  constructor() {
-    super('the file is not a gzip stream (it does not start with the gzip magic bytes 1f 8b)');
-  }
-}
-
-/** Large writes: fewer syscalls and thread-pool round trips per GiB. */
-const WRITE_HIGH_WATER_MARK = 1024 * 1024;
-
 /**
  * Streams `source` into `file` (created exclusively, fsynced before close) or,
  * without a file, only reads it, computing MD5, SHA-256 and size in the same
- * pass. Fails with NotGzipError as soon as the first two bytes are known not
- * to be 1f 8b. On any failure the file is removed. Nothing is held whole in
- * memory: each chunk is hashed and handed on.
+ * pass (HashingWriter). Fails with NotGzipError as soon as the first two
+ * bytes are known not to be 1f 8b. On any failure the file is removed.
+ * Nothing is held whole in memory: about 1 MiB gathers while the
+ * previous ~1 MiB is written.
  */
 export async function receiveFile(
   source: Readable,
-  opts: { file?: string; signal: AbortSignal; onBytes?: (n: number) => void },
+  opts: {
+    file?: string;
+    signal: AbortSignal;
+    onBytes?: (n: number) => void;
+    collectYoung?: () => void;
+  },
 ): Promise<ReceivedFile> {
-  const md5 = createHash('md5');
-  const sha256 = createHash('sha256');
-  let size = 0;
-  const head: number[] = [];
-
-  async function* hashing(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-    for await (const chunk of chunks) {
-      if (head.length < 2) {
-        for (let i = 0; i < chunk.length && head.length < 2; i++) head.push(chunk[i]!);
-        if ((head.length >= 1 && head[0] !== 0x1f) || (head.length === 2 && head[1] !== 0x8b)) {
-          throw new NotGzipError();
-        }
-      }
-      md5.update(chunk);
-      sha256.update(chunk);
-      size += chunk.length;
-      opts.onBytes?.(chunk.length);
-      yield chunk;
-    }
-    if (head.length < 2) throw new NotGzipError();
-  }
-
-  const sink = opts.file
-    ? fs.createWriteStream(opts.file, {
-        flags: 'wx',
-        mode: 0o644,
-        highWaterMark: WRITE_HIGH_WATER_MARK,
-        flush: true,
-      })
-    : new Writable({ write: (_chunk, _enc, done) => done() });
+  const handle = opts.file ? await fs.promises.open(opts.file, 'wx', 0o644) : undefined;
+  const sink = new HashingWriter(handle?.fd, opts.onBytes, opts.collectYoung);
   try {
-    await pipeline(source, hashing, sink, { signal: opts.signal });
+    await pipeline(source, sink, { signal: opts.signal });
   } catch (err) {
+    sink.destroy();
+    if (!sink.closed) await new Promise((resolve) => sink.once('close', resolve));
+    await handle?.close();
     if (opts.file) await fs.promises.rm(opts.file, { force: true });
     throw err;
   }
-  return { md5: md5.digest('hex'), sha256: sha256.digest('hex'), size };
+  await handle?.close();
+  return sink.digests();
 }

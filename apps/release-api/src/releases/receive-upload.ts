@@ -28,6 +28,7 @@ export interface ReceiveDeps {
   products: Products | undefined;
   metrics: ReleaseMetrics;
   log: Logger;
+  collectYoung?: () => void;
 }
 
 /** What a fully received upload carries on to publishing. */
@@ -279,6 +280,7 @@ export function receiveUpload(req: IncomingMessage, deps: ReceiveDeps): Upload {
         file,
         signal: controller.signal,
         onBytes: (n) => deps.metrics.bytes.inc(n),
+        collectYoung: deps.collectYoung,
       });
       if ((stream as Readable & { truncated?: boolean }).truncated) {
         refuse(tooLarge(deps.maxBytes));

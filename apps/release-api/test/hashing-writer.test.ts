@@ -1,0 +1,63 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { HashingWriter, NotGzipError } from '../src/releases/hashing-writer';
+import { tempDir } from './helpers';
+
+/** Uneven chunk sizes (1 byte to ~200 KiB) so batches never line up with chunks. */
+function chunksOf(data: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let at = 0, i = 0; at < data.length; i++) {
+    const n = Math.min(data.length - at, i % 7 === 0 ? 1 : ((i * 7919) % 200_000) + 1);
+    out.push(data.subarray(at, at + n));
+    at += n;
+  }
+  return out;
+}
+
+describe('HashingWriter (the file sink of an upload)', () => {
+  it('[slow] writes 40 MiB exactly, with MD5/SHA-256/size of those bytes, and runs the young GC every 4 MiB', async () => {
+    const data = Buffer.concat([Buffer.from([0x1f, 0x8b]), randomBytes(40 * 1024 * 1024 - 5)]);
+    const file = path.join(tempDir('writer'), 'a.tgz');
+    const fd = fs.openSync(file, 'wx');
+    let collected = 0;
+    let counted = 0;
+    const sink = new HashingWriter(
+      fd,
+      (n) => (counted += n),
+      () => collected++,
+    );
+    await pipeline(Readable.from(chunksOf(data)), sink);
+    fs.closeSync(fd);
+    expect(sink.digests()).toEqual({
+      md5: createHash('md5').update(data).digest('hex'),
+      sha256: createHash('sha256').update(data).digest('hex'),
+      size: data.length,
+    });
+    expect(counted).toBe(data.length);
+    expect(fs.readFileSync(file).equals(data)).toBe(true);
+    // 40 MiB in batches of ~1 MiB: one collection per 4 MiB gathered, give or take a batch.
+    expect(collected).toBeGreaterThanOrEqual(8);
+    expect(collected).toBeLessThanOrEqual(10);
+  });
+
+  it('without a file only hashes', async () => {
+    const data = Buffer.concat([Buffer.from([0x1f, 0x8b]), randomBytes(3 * 1024 * 1024)]);
+    const sink = new HashingWriter(undefined);
+    await pipeline(Readable.from(chunksOf(data)), sink);
+    expect(sink.digests().md5).toBe(createHash('md5').update(data).digest('hex'));
+    expect(sink.digests().size).toBe(data.length);
+  });
+
+  it.each([
+    ['a wrong first byte', [Buffer.from([0x1e, 0x8b, 1])]],
+    ['a wrong second byte split over two chunks', [Buffer.from([0x1f]), Buffer.from([0x8c, 1, 2])]],
+    ['a single byte', [Buffer.from([0x1f])]],
+    ['nothing', []],
+  ])('refuses %s as not gzip', async (_name, chunks) => {
+    const sink = new HashingWriter(undefined);
+    await expect(pipeline(Readable.from(chunks), sink)).rejects.toBeInstanceOf(NotGzipError);
+  });
+});
