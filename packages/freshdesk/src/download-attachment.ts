@@ -1,7 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type { AxiosBasicCredentials, AxiosInstance, AxiosResponse } from 'axios';
 import { isAxiosError } from 'axios';
-import { PermanentError, TemporaryError } from '@devops/errors';
+import { PermanentError, RefusedError, TemporaryError } from '@devops/errors';
 import type { AttachmentDownload } from './port';
 import type { Retrier } from './retry-request';
 import { sortFailure, type RequestLabel } from './sort-failure';
@@ -13,6 +13,8 @@ export interface DownloadDeps {
   auth: AxiosBasicCredentials;
   run: Retrier;
   timeoutMs: number;
+  /** When set: the only hosts (with port) a download and its redirects may reach. */
+  allowedHosts?: ReadonlySet<string>;
 }
 
 const MAX_REDIRECTS = 3;
@@ -31,6 +33,11 @@ async function open(
   url: URL,
   hops: number,
 ): Promise<{ res: AxiosResponse<Readable>; url: URL }> {
+  if (deps.allowedHosts && !deps.allowedHosts.has(url.host)) {
+    throw new RefusedError(
+      `attachment host ${url.host} is not one the Freshdesk API named; not downloading from it`,
+    );
+  }
   const label = labelOf(url);
   const res = await deps.run(label, { idempotent: true }, async () => {
     try {
@@ -79,7 +86,7 @@ function parseLength(value: unknown): number | null {
 export async function downloadAttachment(
   deps: DownloadDeps,
   rawUrl: string,
-  opts: { maxBytes?: number } = {},
+  opts: { maxBytes?: number; allowedHosts?: ReadonlySet<string> } = {},
 ): Promise<AttachmentDownload> {
   let url: URL;
   try {
@@ -91,7 +98,7 @@ export async function downloadAttachment(
     throw new PermanentError(`attachment URL must be http(s), not ${url.protocol}`);
   }
 
-  const opened = await open(deps, url, 0);
+  const opened = await open(opts.allowedHosts ? { ...deps, allowedHosts: opts.allowedHosts } : deps, url, 0);
   const label = labelOf(opened.url);
   const data = opened.res.data;
   const size = parseLength(opened.res.headers['content-length']);

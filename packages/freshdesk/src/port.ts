@@ -94,8 +94,13 @@ export interface FreshdeskPort {
    * Freshdesk host itself, never to the storage host of a pre-signed URL.
    * With `maxBytes`, a larger attachment fails with PermanentError before
    * (or, without Content-Length, while) streaming.
+   * With `allowedHosts`, the URL and every redirect must stay on those hosts
+   * (`host` with port); any other host is refused (RefusedError) before it is contacted.
    */
-  downloadAttachment(url: string, opts?: { maxBytes?: number }): Promise<AttachmentDownload>;
+  downloadAttachment(
+    url: string,
+    opts?: { maxBytes?: number; allowedHosts?: ReadonlySet<string> },
+  ): Promise<AttachmentDownload>;
   /**
    * Adds a private note. Not idempotent (Freshdesk has no idempotency key):
    * only retried when the request certainly did not reach Freshdesk's
