@@ -118,7 +118,9 @@ describe('secrets', () => {
     const secrets = [API_KEY, 'another-key-for-team-b', b.gitlab.token, b.freshdesk.apiKey];
     const bodies: string[] = [];
     const keep = async (res: Response) => {
-      bodies.push(`${res.status} ${JSON.stringify([...res.headers])} ${await res.text()}`);
+      const headers: string[] = [];
+      res.headers.forEach((value, name) => headers.push(`${name}: ${value}`));
+      bodies.push(`${res.status} ${headers.join('\n')} ${await res.text()}`);
     };
     const { ticket } = seedTicket(b.freshdesk, {
       conversations: 3,

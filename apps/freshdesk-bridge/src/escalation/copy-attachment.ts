@@ -41,6 +41,7 @@ export async function copyAttachment(
   try {
     ({ stream: source } = await deps.freshdesk.downloadAttachment(attachment.url, {
       maxBytes: deps.maxBytes,
+      allowedHosts: deps.allowedHosts,
     }));
   } catch (err) {
     // a redirect to a host Freshdesk did not name, or a size over the limit found from Content-Length
