@@ -38,6 +38,8 @@ describe('GitLab unavailable for a while', () => {
 
   it('[slow] processes every event after GitLab recovers from 503s, none twice', async () => {
     const { log, lines } = captureLogger([double.token, SECRET]);
+    /** Successful handler runs per delivery: the receiver itself must not run a finished event again. */
+    const completed = new Map<string, number>();
     const gitlab: GitLabPort = createGitLab({
       url: double.url,
       token: double.token,
@@ -51,7 +53,14 @@ describe('GitLab unavailable for a while', () => {
       gitlab,
       defaultMetrics: false,
       retry: { baseDelayMs: 100, maxDelayMs: 400 },
-      handlers: { issue: { handle: noteOnIssue } },
+      handlers: {
+        issue: {
+          handle: async (ctx: HandlerContext<IssueEvent>) => {
+            await noteOnIssue(ctx);
+            completed.set(ctx.deliveryId, (completed.get(ctx.deliveryId) ?? 0) + 1);
+          },
+        },
+      },
     });
     expect(registry).toBeInstanceOf(Registry);
     const server = await listen(app, { port: 0, host: '127.0.0.1', log });
@@ -101,6 +110,7 @@ describe('GitLab unavailable for a while', () => {
       double.clearFaults(); // GitLab is back
       await receiver.idle();
 
+      expect(Object.fromEntries(completed)).toEqual(Object.fromEntries(sent.map((s) => [s.uuid, 1])));
       for (const s of sent) {
         const notes = double.state(s.project).issues.find((x) => x.iid === s.iid)!.notes;
         expect(notes.filter((n) => n.body.includes(`webhook-delivery:${s.uuid}`))).toHaveLength(1);
