@@ -29,11 +29,11 @@ async function main() {
   const freshdesk = createFreshdesk({ url: a.freshdeskUrl, apiKey: a.freshdeskKey, log });
   // warm up: load every module and open the connections' code paths before measuring
   await gitlab.getProject(a.project);
-  if (global.gc) global.gc();
+  if (globalThis.gc) globalThis.gc();
   const before = statusKb('VmHWM');
   let maxArrayBuffers = 0;
   const sampler = setInterval(() => {
-    if (global.gc) global.gc();
+    if (globalThis.gc) globalThis.gc();
     maxArrayBuffers = Math.max(maxArrayBuffers, process.memoryUsage().arrayBuffers);
   }, 10);
   const started = process.hrtime.bigint();
@@ -58,7 +58,7 @@ async function main() {
       hwmAfterKb: after,
       growthKb: after - before,
       maxArrayBuffersKb: Math.round(maxArrayBuffers / 1024),
-      forcedGc: Boolean(global.gc),
+      forcedGc: Boolean(globalThis.gc),
       ms,
     }) + '\n',
   );
