@@ -82,14 +82,21 @@ async function handleUpload(req: Request, res: Response, deps: ReleaseDeps): Pro
   else res.status(outcome.status).json(outcome.body);
 }
 
-/** Answers before the body was read to its end: the rest is dropped, then the connection closed. */
+/**
+ * Answers before the body was read to its end. The rest of the body is read
+ * and dropped (upload.stop() resumed the request) for up to DRAIN_LIMIT_MS,
+ * then the connection is cut. No `Connection: close`: Node would close the
+ * socket as soon as the answer is written, and a client still sending would
+ * then get a TCP reset that can arrive before it has read the answer.
+ */
 function answerEarly(req: Request, res: Response, outcome: Outcome): void {
   if (res.headersSent || res.destroyed) return;
-  res.setHeader('Connection', 'close');
   res.status(outcome.status).json(outcome.body);
   if (!req.complete) {
     res.on('finish', () => {
-      setTimeout(() => req.socket.destroy(), DRAIN_LIMIT_MS).unref();
+      setTimeout(() => {
+        if (!req.complete) req.socket.destroy();
+      }, DRAIN_LIMIT_MS).unref();
     });
   }
 }
