@@ -1,44 +1,29 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
+import { spawnWebhookService, waitFor, type SpawnedService } from '@devops/webhook-harness';
 import { mergeRequestPayload } from './start-harness';
 
 let gitlab: GitLabDouble | undefined;
-let spoolDir: string | undefined;
+let service: SpawnedService | undefined;
 afterEach(async () => {
+  await service?.cleanup();
   await gitlab?.close();
-  if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
 });
 
 describe('node dist/main.js', () => {
   it('[slow] serves the webhook, moves the issue, and exits 0 on SIGTERM', async () => {
     gitlab = await startGitLabDouble();
-    spoolDir = await mkdtemp(path.join(tmpdir(), 'board-sync-main-'));
     const project = gitlab.addProject({ path: 'acme/server' });
     gitlab.addIssue(project.id, { title: 'x', labels: ['To Do'] });
-    const child = spawn(process.execPath, [path.join(__dirname, '../dist/main.js')], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        GITLAB_URL: gitlab.url,
-        GITLAB_TOKEN: gitlab.token,
-        GITLAB_WEBHOOK_SECRET: 'main-test-secret',
-        WEBHOOK_SPOOL_DIR: spoolDir,
-        PORT: '0',
-        HOST: '127.0.0.1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    service = await spawnWebhookService({
+      service: 'board-sync',
+      mainJs: path.join(__dirname, '../dist/main.js'),
+      gitlab,
     });
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
-    const port = await waitFor(() => /listening on [\d.]+:(\d+)/.exec(out)?.[1]);
-    const res = await gitlab.sendWebhook(`http://127.0.0.1:${port}/webhooks/gitlab`, {
+    const res = await gitlab.sendWebhook(`${service.url}/webhooks/gitlab`, {
       event: 'Merge Request Hook',
-      token: 'main-test-secret',
+      token: service.secret,
       payload: mergeRequestPayload({
         action: 'open',
         projectId: project.id,
@@ -54,19 +39,8 @@ describe('node dist/main.js', () => {
     );
     expect(gitlab.state(project.id).issues[0]!.labels).toEqual(['In Review']);
 
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(out).not.toContain('main-test-secret');
-    expect(out).not.toContain(gitlab.token);
+    expect(await service.stop()).toBe(0);
+    expect(service.output()).not.toContain(service.secret);
+    expect(service.output()).not.toContain(gitlab.token);
   });
 });
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

@@ -18,13 +18,13 @@ export interface AppDeps {
 
 /** The service as both main.ts and the tests build it: the receiver with this app's handlers. */
 export function serviceOptions(deps: AppDeps): WebhookServiceOptions {
-  // Required by the schema, so always set here; webhookSettings() types it as optional.
-  const secret = deps.config.GITLAB_WEBHOOK_SECRET;
-  if (!secret) throw new Error('GITLAB_WEBHOOK_SECRET is not set: set it to the GitLab webhook secret token');
   const metrics = createMetrics();
   return {
     name: 'version-check',
-    config: { GITLAB_WEBHOOK_SECRET: secret, WEBHOOK_SPOOL_DIR: deps.config.WEBHOOK_SPOOL_DIR },
+    config: {
+      GITLAB_WEBHOOK_SECRET: deps.config.GITLAB_WEBHOOK_SECRET,
+      WEBHOOK_SPOOL_DIR: deps.config.WEBHOOK_SPOOL_DIR,
+    },
     log: deps.log,
     gitlab: deps.gitlab,
     handlers: { merge_request: createMergeRequestHandler(deps.config, metrics) },

@@ -1,0 +1,7 @@
+export {
+  startWebhookApp,
+  HARNESS_SECRET,
+  type WebhookAppHarness,
+  type WebhookAppDeps,
+} from './start-webhook-app';
+export { spawnWebhookService, waitFor, type SpawnedService } from './spawn-webhook-service';

@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { GitLabDouble } from '@devops/testkit';
+
+export interface SpawnedService {
+  url: string;
+  secret: string;
+  /** Everything the process printed so far. */
+  output(): string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+  cleanup(): Promise<void>;
+}
+
+/** Polls `probe` until it returns a value (25 ms steps). */
+export async function waitFor<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/**
+ * `node <mainJs>` as a real process against `gitlab` (the same command its
+ * container runs), on a random loopback port: for the process-level tests.
+ */
+export async function spawnWebhookService(opts: {
+  service: string;
+  mainJs: string;
+  gitlab: GitLabDouble;
+  env?: Record<string, string>;
+}): Promise<SpawnedService> {
+  const secret = 'main-test-secret';
+  const spoolDir = await mkdtemp(path.join(tmpdir(), `${opts.service}-main-`));
+  const child = spawn(process.execPath, [opts.mainJs], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      GITLAB_URL: opts.gitlab.url,
+      GITLAB_TOKEN: opts.gitlab.token,
+      GITLAB_WEBHOOK_SECRET: secret,
+      WEBHOOK_SPOOL_DIR: spoolDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const port = await waitFor(() => /listening on [\d.]+:(\d+)/.exec(out)?.[1]);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    secret,
+    output: () => out,
+    async stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+    async cleanup() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await rm(spoolDir, { recursive: true, force: true });
+    },
+  };
+}
