@@ -2,21 +2,13 @@ import { bytes, list, text, url } from '@devops/config';
 import { serverSettings } from '@devops/http-service';
 import { gitlabSettings } from '@devops/gitlab';
 import { webhookSettings } from '@devops/webhooks';
+import { freshdeskSettings } from '@devops/freshdesk';
 
 export const settings = {
   ...serverSettings(3002),
   ...gitlabSettings(),
   ...webhookSettings('freshdesk-bridge', { secretRequired: false }),
-  FRESHDESK_URL: url({
-    required: true,
-    description: 'Freshdesk helpdesk URL, e.g. https://acme.freshdesk.com',
-  }),
-  FRESHDESK_API_KEY: text({
-    required: true,
-    secret: true,
-    description: 'Freshdesk API key (Profile settings → Your API key)',
-    hint: "copy the API key from an agent's Freshdesk profile settings",
-  }),
+  ...freshdeskSettings(),
   BRIDGE_GITLAB_PROJECT: text({
     required: true,
     description: 'GitLab project (id or group/project) that receives escalations',
