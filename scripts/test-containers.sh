@@ -35,7 +35,12 @@ for app in "${apps[@]}"; do
   [ -n "$uid" ] && [ "$uid" != 0 ] && echo "  runs as uid $uid" || fail "$app runs as root (uid '$uid')"
 
   # No dev dependencies, tests or TypeScript sources in the image.
-  found=$("$cc" shell "$app" sh -c "cd /srv/apps/$app && ls -d src test jest.config.cjs tsconfig.json 2>/dev/null; ls node_modules/.pnpm 2>/dev/null | grep -E '^(jest|typescript|@swc|ts-jest|eslint|prettier|turbo|playwright|@types)[@+]' || true" 2>/dev/null || true)
+  # (pnpm's store names a package "@scope+name@version"; the dev dependencies are the root's and the app's own.)
+  dev=$(node -e '
+    const root = require("./package.json"), app = require("./apps/" + process.argv[1] + "/package.json");
+    const names = Object.keys({ ...root.devDependencies, ...app.devDependencies });
+    console.log(names.map((n) => "^" + n.replace("/", "\\+").replace(/[.]/g, "\\.") + "@").join("|"));' "$app")
+  found=$("$cc" shell "$app" sh -c "cd /srv/apps/$app && ls -d src test bench jest.config.cjs tsconfig.json 2>/dev/null; ls node_modules/.pnpm node_modules 2>/dev/null | grep -E '$dev' || true" 2>/dev/null || true)
   [ -z "$found" ] && echo "  no dev dependencies, tests or sources" || fail "$app image carries: $(echo "$found" | tr '\n' ' ')"
 
   port=${PORTS[$app]:-}
