@@ -18,6 +18,8 @@ startMain({
     'escalates a Freshdesk ticket, with every conversation and attachment, into one GitLab issue, linked both ways.',
   usage: 'node apps/freshdesk-bridge/dist/main.js',
   schema: settings,
+  // The webhook spool fsyncs before every 202: keep those calls from queueing behind the worker's fs work.
+  threadpoolSize: 16,
   async run({ config, log, secrets }) {
     const gitlab = createGitLab({
       url: config.GITLAB_URL,

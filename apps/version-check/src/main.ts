@@ -9,6 +9,8 @@ startMain({
   summary: 'GitLab webhook: opens a blocking thread on merge requests between mismatched release lines.',
   usage: 'node apps/version-check/dist/main.js',
   schema: settings,
+  // The webhook spool fsyncs before every 202: keep those calls from queueing behind the worker's fs work.
+  threadpoolSize: 16,
   async run({ config, log }) {
     const gitlab = createGitLab({ url: config.GITLAB_URL, token: config.GITLAB_TOKEN, log });
     const options = serviceOptions({ config, log, gitlab });

@@ -45,6 +45,12 @@ export interface MainDefinition<S extends Schema> {
   schema: S | ((flags: Flags) => S);
   /** Where logs go: services log to stdout; CLIs to stderr, keeping stdout for their result. */
   logTo?: 'stdout' | 'stderr';
+  /**
+   * libuv's thread pool size (default 4), for services whose latency-critical
+   * fs calls (fsync before answering) must not queue behind background fs work.
+   * An operator's own UV_THREADPOOL_SIZE wins.
+   */
+  threadpoolSize?: number;
   run(ctx: RunContext<S>): Promise<number | void>;
 }
 
@@ -164,6 +170,10 @@ function flushLogger(log: Logger): Promise<void> {
 
 /** For main.ts: run and set the exit code (without cutting off pending output). */
 export function startMain<S extends Schema>(def: MainDefinition<S>): void {
+  // libuv reads this when its pool first starts, i.e. at the first async fs call: before anything runs.
+  if (def.threadpoolSize && !process.env.UV_THREADPOOL_SIZE) {
+    process.env.UV_THREADPOOL_SIZE = String(def.threadpoolSize);
+  }
   runMain(def, process).then(
     (code) => {
       process.exitCode = code;

@@ -75,3 +75,15 @@ describe('a real CLI process', () => {
     expect(r.stderr).toMatch(/frobnicate/);
   });
 });
+
+describe('startMain threadpoolSize', () => {
+  const fixture = path.join(__dirname, 'fixtures/threadpool-main.js');
+  it('sets UV_THREADPOOL_SIZE before the app runs, unless the operator set it', async () => {
+    const own = await run(process.execPath, [fixture], { env: { PATH: process.env.PATH ?? '' } });
+    expect(own.stdout.trim()).toBe('16');
+    const operator = await run(process.execPath, [fixture], {
+      env: { PATH: process.env.PATH ?? '', UV_THREADPOOL_SIZE: '8' },
+    });
+    expect(operator.stdout.trim()).toBe('8');
+  });
+});

@@ -4,6 +4,9 @@
 // (JSON formatting still runs). CONCURRENCY sets the worker's (default: the
 // receiver's, 4). Prints {"url"} when ready.
 'use strict';
+// As the webhook apps' main.ts do (startMain's threadpoolSize: 16): the fsyncs
+// before each 202 must not queue behind the worker's fs calls in libuv's pool.
+process.env.UV_THREADPOOL_SIZE ??= '16';
 const fs = require('node:fs');
 const { createGitLab } = require('@devops/gitlab');
 const { listen } = require('@devops/http-service');
