@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import {
   SERVICES,
-  banner,
+  freePort,
   load,
   root,
   serviceEnv,
@@ -121,7 +121,9 @@ for (let i = 1; i <= 3; i++)
 // ---- the four services ------------------------------------------------------------------------------
 const logDir = path.join(work, 'logs');
 fs.mkdirSync(logDir);
-const children = SERVICES.map(([app, port]) => {
+const ports = await Promise.all(SERVICES.map(() => freePort()));
+const children = SERVICES.map(([app], i) => {
+  const port = ports[i];
   const env = {
     ...serviceEnv(base, port),
     WEBHOOK_SPOOL_DIR: path.join(work, 'spool', app),
@@ -132,9 +134,9 @@ const children = SERVICES.map(([app, port]) => {
 const url = (app) => `http://127.0.0.1:${children.find((c) => c.app === app).port}`;
 let failed = false;
 try {
-  for (const { app, port } of children) {
-    if (!(await waitHealthy(`http://127.0.0.1:${port}`, 30_000)))
-      throw new Error(`${app} did not become healthy`);
+  for (const { app, port, child } of children) {
+    const healthy = await waitHealthy(`http://127.0.0.1:${port}`, 30_000);
+    if (!healthy || child.exitCode !== null) throw new Error(`${app} did not start (exit ${child.exitCode})`);
   }
 
   // 1. release-api: the upload client streams a release to the service.

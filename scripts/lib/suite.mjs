@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,6 +128,18 @@ export function spawnApp(app, env, { quiet = false, args = [] } = {}) {
     });
   }
   return child;
+}
+
+/** A free TCP port on loopback (the demo runs beside `pnpm start` without clashing). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export async function waitHealthy(url, ms = 60_000) {
