@@ -4,6 +4,7 @@
  * apps. Both run the built apps (turbo builds them before tests).
  */
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '../../..');
@@ -48,8 +49,12 @@ describe('quick start', () => {
   }, 90_000);
 
   it('[slow] pnpm demo: drives all six apps against the doubles and exits 0', async () => {
+    // Something else (e.g. a running `pnpm start`) holds release-api's default port: the demo must not care.
+    const squatter = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => squatter.listen(3001, '127.0.0.1', resolve));
     const run = runScript('demo.mjs');
     const code = await run.exit;
+    await new Promise((resolve) => squatter.close(resolve));
     const out = run.output();
     expect({ code, out }).toEqual({
       code: 0,
