@@ -43,37 +43,29 @@ export class TemporaryError extends SuiteError {
   }
 }
 
-/** The thing already exists or is in the way (409, "Tag … already exists"). */
-export class ConflictError extends SuiteError {
-  readonly kind = 'conflict' as const;
+/** An error from an outside system, with the HTTP status it came with (if any). */
+abstract class ErrorWithStatus extends SuiteError {
   constructor(
     message: string,
     readonly details: { status?: number; cause?: unknown } = {},
   ) {
     super(message, { cause: details.cause });
   }
+}
+
+/** The thing already exists or is in the way (409, "Tag … already exists"). */
+export class ConflictError extends ErrorWithStatus {
+  readonly kind = 'conflict' as const;
 }
 
 /** The resource does not exist (or we may not see it). */
-export class NotFoundError extends SuiteError {
+export class NotFoundError extends ErrorWithStatus {
   readonly kind = 'not-found' as const;
-  constructor(
-    message: string,
-    readonly details: { status?: number; cause?: unknown } = {},
-  ) {
-    super(message, { cause: details.cause });
-  }
 }
 
 /** Will fail again the same way: bad token, forbidden, validation errors. */
-export class PermanentError extends SuiteError {
+export class PermanentError extends ErrorWithStatus {
   readonly kind = 'permanent' as const;
-  constructor(
-    message: string,
-    readonly details: { status?: number; cause?: unknown } = {},
-  ) {
-    super(message, { cause: details.cause });
-  }
 }
 
 /** The tool refuses on purpose (e.g. a tag Go could not consume). CLIs exit 2. */
