@@ -59,18 +59,20 @@ for app in "${apps[@]}"; do
   else
     "$cc" run "$app" --help >"/tmp/container-run-$app.log" 2>&1 || true
     if grep -q "Usage:" "/tmp/container-run-$app.log"; then
-      echo "  --help exits 0"
+      echo "  --help prints its usage"
     else
       tail -20 "/tmp/container-run-$app.log"
       fail "$app --help failed"
     fi
   fi
+  # The base stand-in exists once the first build has made it.
+  base=${base:-$(podman --cgroup-manager=cgroupfs image inspect --format '{{.Size}}' docker.io/library/node:20-bookworm-slim 2>/dev/null || echo 0)}
   size=$(podman --cgroup-manager=cgroupfs image inspect --format '{{.Size}}' "localhost/$app" 2>/dev/null || echo 0)
-  report+=("$(printf '%-18s %6d MB' "$app" $((size / 1000000)))")
+  report+=("$(printf '%-18s %6d MB  (%d MB above the base)' "$app" $((size / 1000000)) $(((size - ${base:-0}) / 1000000)))")
 done
 
 echo
-echo "Image sizes (the node:20-bookworm-slim stand-in included):"
+echo "Image sizes (including the node:20-bookworm-slim base stand-in, $((${base:-0} / 1000000)) MB here):"
 printf '  %s\n' "${report[@]}"
 if [ "$failures" -gt 0 ]; then
   echo "$failures container check(s) failed"
