@@ -1,1 +1,2 @@
-export { runMain, startMain, EXIT, type MainDefinition, type RunContext, type ProcessLike } from './run-main';
+export { runMain, EXIT, type MainDefinition, type RunContext, type ProcessLike } from './run-main';
+export { startMain } from './main';

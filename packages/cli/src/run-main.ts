@@ -167,20 +167,3 @@ function flushLogger(log: Logger): Promise<void> {
     log.end();
   });
 }
-
-/** For main.ts: run and set the exit code (without cutting off pending output). */
-export function startMain<S extends Schema>(def: MainDefinition<S>): void {
-  // libuv reads this when its pool first starts, i.e. at the first async fs call: before anything runs.
-  if (def.threadpoolSize && !process.env.UV_THREADPOOL_SIZE) {
-    process.env.UV_THREADPOOL_SIZE = String(def.threadpoolSize);
-  }
-  runMain(def, process).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`${def.name}: unexpected failure: ${describeError(err)}\n`);
-      process.exitCode = EXIT.failure;
-    },
-  );
-}
