@@ -19,6 +19,7 @@ describe('node dist/main.js', () => {
       service: 'board-sync',
       mainJs: path.join(__dirname, '../dist/main.js'),
       gitlab,
+      env: { PATH: process.env.PATH ?? '' },
     });
 
     const res = await gitlab.sendWebhook(`${service.url}/webhooks/gitlab`, {

@@ -25,6 +25,7 @@ describe('node dist/main.js', () => {
       service: 'version-check',
       mainJs: path.join(__dirname, '../dist/main.js'),
       gitlab,
+      env: { PATH: process.env.PATH ?? '' },
     });
 
     const res = await gitlab.sendWebhook(`${service.url}/webhooks/gitlab`, {

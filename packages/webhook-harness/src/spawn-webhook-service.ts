@@ -33,20 +33,20 @@ export async function spawnWebhookService(opts: {
   service: string;
   mainJs: string;
   gitlab: GitLabDouble;
-  env?: Record<string, string>;
+  /** The process's whole environment besides the GitLab/webhook settings (give it PATH): nothing is inherited. */
+  env: Record<string, string>;
 }): Promise<SpawnedService> {
   const secret = 'main-test-secret';
   const spoolDir = await mkdtemp(path.join(tmpdir(), `${opts.service}-main-`));
   const child = spawn(process.execPath, [opts.mainJs], {
     env: {
-      PATH: process.env.PATH ?? '',
+      ...opts.env,
       GITLAB_URL: opts.gitlab.url,
       GITLAB_TOKEN: opts.gitlab.token,
       GITLAB_WEBHOOK_SECRET: secret,
       WEBHOOK_SPOOL_DIR: spoolDir,
       PORT: '0',
       HOST: '127.0.0.1',
-      ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

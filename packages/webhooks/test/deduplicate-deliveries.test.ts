@@ -6,21 +6,13 @@ import {
   metricValue,
   mrEvent,
   post,
-  removeDir,
+  recordingHandlers,
   startReceiver,
-  tempDir,
+  useSpoolDirs,
 } from './support/start-receiver';
 
 describe('Idempotency-Key de-duplication', () => {
-  const dirs: string[] = [];
-  afterAll(async () => {
-    for (const d of dirs) await removeDir(d);
-  });
-  const spoolDir = async () => {
-    const d = await tempDir();
-    dirs.push(d);
-    return d;
-  };
+  const spoolDir = useSpoolDirs();
 
   it('answers a repeated key 202 and processes it once, also while the first copy is still in hand', async () => {
     const release = gate();
@@ -61,12 +53,7 @@ describe('Idempotency-Key de-duplication', () => {
   it('remembers processed keys across a restart', async () => {
     const dir = await spoolDir();
     const handled: string[] = [];
-    const handlers = {
-      merge_request: {
-        handle: async ({ payload }: { payload: Record<string, unknown> }) =>
-          void handled.push(markerOf(payload)),
-      },
-    };
+    const handlers = recordingHandlers(handled);
     const r1 = await startReceiver({ spoolDir: dir, handlers });
     await post(r1.url, mrEvent('before'), { idempotencyKey: 'k-restart' });
     await r1.receiver.idle();
@@ -89,12 +76,7 @@ describe('Idempotency-Key de-duplication', () => {
     const dir = await spoolDir();
     let clock = Date.parse('2026-01-01T00:00:00Z');
     const handled: string[] = [];
-    const handlers = {
-      merge_request: {
-        handle: async ({ payload }: { payload: Record<string, unknown> }) =>
-          void handled.push(markerOf(payload)),
-      },
-    };
+    const handlers = recordingHandlers(handled);
     const opts = { spoolDir: dir, handlers, dedupeRetentionMs: 60_000, now: () => clock };
     const r1 = await startReceiver(opts);
     await post(r1.url, mrEvent('first'), { idempotencyKey: 'k-old' });
@@ -134,12 +116,7 @@ describe('Idempotency-Key de-duplication', () => {
   it('does not run again an event recorded as finished when a crash kept its spool file', async () => {
     const dir = await spoolDir();
     const handled: string[] = [];
-    const handlers = {
-      merge_request: {
-        handle: async ({ payload }: { payload: Record<string, unknown> }) =>
-          void handled.push(markerOf(payload)),
-      },
-    };
+    const handlers = recordingHandlers(handled);
     const r1 = await startReceiver({ spoolDir: dir, handlers, autoStart: false });
     await post(r1.url, mrEvent('finished'), { idempotencyKey: 'k-fin' });
     await post(r1.url, mrEvent('pending'), { idempotencyKey: 'k-pend' });
@@ -165,12 +142,7 @@ describe('Idempotency-Key de-duplication', () => {
   it('survives a torn last line in the log (crash mid-append)', async () => {
     const dir = await spoolDir();
     const handled: string[] = [];
-    const handlers = {
-      merge_request: {
-        handle: async ({ payload }: { payload: Record<string, unknown> }) =>
-          void handled.push(markerOf(payload)),
-      },
-    };
+    const handlers = recordingHandlers(handled);
     const r1 = await startReceiver({ spoolDir: dir, handlers });
     await post(r1.url, mrEvent('one'), { idempotencyKey: 'k-1' });
     await r1.receiver.idle();

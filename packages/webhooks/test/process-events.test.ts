@@ -7,23 +7,14 @@ import {
   metricValue,
   mrEvent,
   post,
-  removeDir,
   startReceiver,
-  tempDir,
+  useSpoolDirs,
   waitFor,
 } from './support/start-receiver';
 import type { DeadLetter, RetryState } from '../src';
 
 describe('background processing: retries, dead letters, order', () => {
-  const dirs: string[] = [];
-  afterAll(async () => {
-    for (const d of dirs) await removeDir(d);
-  });
-  const spoolDir = async () => {
-    const d = await tempDir();
-    dirs.push(d);
-    return d;
-  };
+  const spoolDir = useSpoolDirs();
 
   it('retries a failing handler with growing backoff until it succeeds, keeping the attempt count on disk', async () => {
     const attempts: Array<{ at: number; attempt: number }> = [];

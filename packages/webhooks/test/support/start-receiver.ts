@@ -158,3 +158,26 @@ export function metricValue(
   }
   return undefined;
 }
+
+/** Handlers that record each merge_request event's marker in `handled`. */
+export function recordingHandlers(handled: string[]) {
+  return {
+    merge_request: {
+      handle: async ({ payload }: { payload: Record<string, unknown> }) =>
+        void handled.push(markerOf(payload)),
+    },
+  };
+}
+
+/** A fresh spool directory per call, all removed after the describe block. */
+export function useSpoolDirs(): () => Promise<string> {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const d of dirs) await removeDir(d);
+  });
+  return async () => {
+    const d = await tempDir();
+    dirs.push(d);
+    return d;
+  };
+}
