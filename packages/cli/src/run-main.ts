@@ -46,9 +46,9 @@ export interface MainDefinition<S extends Schema> {
   /** Where logs go: services log to stdout; CLIs to stderr, keeping stdout for their result. */
   logTo?: 'stdout' | 'stderr';
   /**
-   * libuv's thread pool size (default 4), for services whose latency-critical
-   * fs calls (fsync before answering) must not queue behind background fs work.
-   * An operator's own UV_THREADPOOL_SIZE wins.
+   * @deprecated Ignored: runtime tuning is the image's business (`ENV
+   * UV_THREADPOOL_SIZE` in the app's Dockerfile), never a side effect of code.
+   * Accepted only until every main.ts has dropped it.
    */
   threadpoolSize?: number;
   run(ctx: RunContext<S>): Promise<number | void>;
