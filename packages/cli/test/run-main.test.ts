@@ -12,7 +12,10 @@ const TOKEN = 'fixture-token-value-123';
 /** Runs the fixture in a scratch directory with a clean environment. */
 async function cli(args: string[], env: Record<string, string>, cwd: string) {
   try {
-    const r = await run(process.execPath, [fixture, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
+    const r = await run(process.execPath, [fixture, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -51,7 +54,11 @@ describe('a real process through startMain', () => {
   });
 
   it('masks the configured secret in its logs and exits 1 on a failure', async () => {
-    const r = await cli(['--say', 'fail'], { FIXTURE_URL: 'https://x.example.com', FIXTURE_TOKEN: TOKEN }, dir);
+    const r = await cli(
+      ['--say', 'fail'],
+      { FIXTURE_URL: 'https://x.example.com', FIXTURE_TOKEN: TOKEN },
+      dir,
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('running with [REDACTED]');
     expect(r.stderr).toContain('failed using [REDACTED]');
