@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
 # Builds every app image with ../shared/tools/container-check (podman, no Docker
 # engine needed) and proves each one: runs as a non-root user, carries no dev
-# dependencies, tests or sources, and starts (/healthz for services, --help for CLIs).
+# dependencies, tests or sources, runs the Node.js its FROM line names, and starts
+# (/healthz for services on a free port, --help for CLIs).
 # Prints image sizes. Usage: pnpm test:containers [app...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cc=${CONTAINER_CHECK:-../shared/tools/container-check}
 [ -x "$cc" ] || { echo "test-containers: $cc not found (set CONTAINER_CHECK)" >&2; exit 1; }
 
-declare -A PORTS=([release-api]=3001 [freshdesk-bridge]=3002 [version-check]=3003 [board-sync]=3004)
+SERVICES=" release-api freshdesk-bridge version-check board-sync "
+# A free loopback port for each service run (the containers share the host network).
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+# The base stand-in the images are measured against: the FROM line of the first Dockerfile.
+base_image=docker.io/library/$(sed -nE 's/^FROM (node:[^ ]+).*/\1/p' apps/release-api/Dockerfile | head -1)
 apps=("$@")
 [ ${#apps[@]} -gt 0 ] || apps=(release-api freshdesk-bridge version-check board-sync race-reporter lib-tagger)
 
 # Settings the services need to start; nothing here reaches a real system.
-export GITLAB_URL=http://127.0.0.1:9 GITLAB_TOKEN=container-check-token GITLAB_WEBHOOK_SECRET=container-check-secret
-export RELEASE_SHARED_SECRET=container-check-secret
+# (Checked secrets are at least 16 characters.)
+export GITLAB_URL=http://127.0.0.1:9 GITLAB_TOKEN=container-check-token GITLAB_WEBHOOK_SECRET=container-check-webhook-secret
+export RELEASE_SHARED_SECRET=container-check-release-secret
 export FRESHDESK_URL=https://example.freshdesk.com FRESHDESK_API_KEY=container-check-key
-export BRIDGE_GITLAB_PROJECT=group/project BRIDGE_API_KEYS=container-check-key BRIDGE_PUBLIC_URL=http://127.0.0.1:3002
+export BRIDGE_GITLAB_PROJECT=group/project BRIDGE_API_KEYS=container-check-bridge-key
 export HOST=127.0.0.1
 
 failures=0
@@ -33,6 +39,9 @@ for app in "${apps[@]}"; do
   # (container-check's own exit status is not usable: its cleanup trap fails under set -u, so read output.)
   uid=$("$cc" shell "$app" id -u 2>/dev/null | tail -1 || true)
   [ -n "$uid" ] && [ "$uid" != 0 ] && echo "  runs as uid $uid" || fail "$app runs as root (uid '$uid')"
+  want=v$(sed -nE 's/^FROM node:([0-9.]+)-.*/\1/p' "apps/$app/Dockerfile" | tail -1)
+  have=$("$cc" shell "$app" node --version 2>/dev/null | tail -1 || true)
+  [ "$have" = "$want" ] && echo "  runs Node.js $have" || fail "$app runs Node.js '$have', not $want"
 
   # No dev dependencies, tests or TypeScript sources in the image.
   # (pnpm's store names a package "@scope+name@version"; the dev dependencies are the root's and the app's own.)
@@ -43,10 +52,10 @@ for app in "${apps[@]}"; do
   found=$("$cc" shell "$app" sh -c "cd /srv/apps/$app && ls -d src test bench jest.config.cjs tsconfig.json 2>/dev/null; ls node_modules/.pnpm node_modules 2>/dev/null | grep -E '$dev' || true" 2>/dev/null || true)
   [ -z "$found" ] && echo "  no dev dependencies, tests or sources" || fail "$app image carries: $(echo "$found" | tr '\n' ' ')"
 
-  port=${PORTS[$app]:-}
-  if [ -n "$port" ]; then
+  if [[ $SERVICES == *" $app "* ]]; then
+    port=$(free_port)
     log="/tmp/container-run-$app.log"
-    PORT=$port WEBHOOK_SPOOL_DIR=/tmp/spool-$app RELEASE_DIR=/tmp/releases setsid "$cc" run "$app" >"$log" 2>&1 &
+    BRIDGE_PUBLIC_URL=http://127.0.0.1:$port PORT=$port WEBHOOK_SPOOL_DIR=/tmp/spool-$app RELEASE_DIR=/tmp/releases setsid "$cc" run "$app" >"$log" 2>&1 &
     pid=$!
     ok=""
     for _ in $(seq 1 40); do
@@ -66,13 +75,13 @@ for app in "${apps[@]}"; do
     fi
   fi
   # The base stand-in exists once the first build has made it.
-  base=${base:-$(podman --cgroup-manager=cgroupfs image inspect --format '{{.Size}}' docker.io/library/node:20-bookworm-slim 2>/dev/null || echo 0)}
+  base=${base:-$(podman --cgroup-manager=cgroupfs image inspect --format '{{.Size}}' "$base_image" 2>/dev/null || echo 0)}
   size=$(podman --cgroup-manager=cgroupfs image inspect --format '{{.Size}}' "localhost/$app" 2>/dev/null || echo 0)
   report+=("$(printf '%-18s %6d MB  (%d MB above the base)' "$app" $((size / 1000000)) $(((size - ${base:-0}) / 1000000)))")
 done
 
 echo
-echo "Image sizes (including the node:20-bookworm-slim base stand-in, $((${base:-0} / 1000000)) MB here):"
+echo "Image sizes (including the ${base_image#docker.io/library/} base stand-in, $((${base:-0} / 1000000)) MB here):"
 printf '  %s\n' "${report[@]}"
 if [ "$failures" -gt 0 ]; then
   echo "$failures container check(s) failed"

@@ -39,6 +39,13 @@ describe('a real process through startMain', () => {
     expect(r.stderr).not.toMatch(/FIXTURE_TOKEN:/);
   });
 
+  it('exits 78 on a secret shorter than 16 characters, naming it without its value', async () => {
+    const r = await cli([], { FIXTURE_URL: 'https://x.example.com', FIXTURE_TOKEN: 'short-token' }, dir);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('FIXTURE_TOKEN: is shorter than 16 characters');
+    expect(r.stderr).not.toContain('short-token');
+  });
+
   it('takes settings from .env in the working directory, the real environment winning', async () => {
     fs.writeFileSync(
       path.join(dir, '.env'),

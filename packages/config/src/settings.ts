@@ -31,6 +31,27 @@ interface Common {
   fallback?: string;
   /** An explicitly empty value is kept (otherwise empty counts as unset). */
   allowEmpty?: boolean;
+  /**
+   * Fewest characters (text) or per item (list). Secrets default to
+   * SECRET_MIN_LENGTH: the suite's own shared secrets, webhook secrets and API
+   * keys must be hard to guess. A credential another system issues and checks
+   * (GITLAB_TOKEN, FRESHDESK_API_KEY) sets its own, e.g. `minLength: 1`.
+   */
+  minLength?: number;
+}
+
+/** SPEC: secrets the suite checks are at least 16 characters. */
+export const SECRET_MIN_LENGTH = 16;
+
+/** Refuses a value shorter than the setting's minimum, never quoting a secret. */
+function checkLength(o: Common, value: string, item?: string): void {
+  const min = o.minLength ?? (o.secret ? SECRET_MIN_LENGTH : 0);
+  if (value.length >= min) return;
+  throw new SettingProblem(
+    o.secret
+      ? `${item ? `${item} ` : ''}is shorter than ${min} characters: use a longer secret (e.g. openssl rand -hex 24)`
+      : `${item ? `${item} ` : ''}"${value}" is shorter than ${min} characters`,
+  );
 }
 type Req = { required: true; default?: never };
 type Def<T> = { required?: false; default: T };
@@ -73,6 +94,7 @@ export function text(o: TextOpts & { required?: boolean; default?: string }): Se
             : `"${raw}" is not ${o.patternText ?? `of the form ${o.pattern}`}`,
         );
       }
+      checkLength(o, raw);
       return raw;
     },
     o.default === '' ? '(empty)' : o.default,
@@ -190,6 +212,7 @@ export function list(o: Common & { required?: boolean; default?: string[] }): Se
         .map((s) => s.trim())
         .filter(Boolean);
       if (o.required && items.length === 0) throw new SettingProblem('lists nothing');
+      items.forEach((item, i) => checkLength(o, item, `item ${i + 1}`));
       return items;
     },
     o.default?.join(','),
