@@ -6,8 +6,9 @@
 # Prints image sizes. Usage: pnpm test:containers [app...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cc=${CONTAINER_CHECK:-../shared/tools/container-check}
-[ -x "$cc" ] || { echo "test-containers: $cc not found (set CONTAINER_CHECK)" >&2; exit 1; }
+# ../shared beside the clone (or beside the worktrees' parent, for a git worktree).
+cc=${CONTAINER_CHECK:-$(ls ../shared/tools/container-check ../../shared/tools/container-check 2>/dev/null | head -1 || true)}
+[ -x "$cc" ] || { echo "test-containers: ../shared/tools/container-check not found (set CONTAINER_CHECK)" >&2; exit 1; }
 
 SERVICES=" release-api freshdesk-bridge version-check board-sync "
 # A free loopback port for each service run (the containers share the host network).

@@ -203,7 +203,7 @@ export function createRaceScanner(opts: ScannerOptions) {
       open = null;
       return { safe: { offset: endOffset, line: line + 1 }, endOffset, abandoned };
     }
-    const current = open as OpenReport | null;
+    const current = open;
     const safe = current
       ? { offset: current.startOffset, line: current.line }
       : { offset: carryOffset, line };
