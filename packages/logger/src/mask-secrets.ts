@@ -6,6 +6,9 @@ const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:'"]+(?::[^\s/@'"]*)?@/
 /** Shorter values would shred ordinary text (the suite refuses checked secrets under 16 characters). */
 const MIN_SECRET_LENGTH = 3;
 
+/** A run of base64 characters long enough to hold a secret's run (listSecretForms keeps 10+). */
+const BASE64_WORD = /[A-Za-z0-9+/]{10,}={0,2}/g;
+
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -21,14 +24,13 @@ export function createMasker(secrets: readonly string[]): (text: string) => stri
   const literal = [...new Set(forms.flatMap((f) => f.literal))].sort((a, b) => b.length - a.length);
   const base64 = [...new Set(forms.flatMap((f) => f.base64))];
   const literalPattern = literal.length ? new RegExp(literal.map(escapeRegExp).join('|'), 'g') : undefined;
-  // The whole base64 word that carries a secret goes, padding included.
-  const base64Pattern = base64.length
-    ? new RegExp(`[A-Za-z0-9+/]*(?:${base64.map(escapeRegExp).join('|')})[A-Za-z0-9+/]*={0,2}`, 'g')
-    : undefined;
+  // The whole base64 word that carries a secret goes, padding included. Words
+  // first (one linear pass), then the secret's runs inside each: no backtracking.
+  const base64Pattern = base64.length ? new RegExp(base64.map(escapeRegExp).join('|')) : undefined;
   return (text: string) => {
     let out = text.replace(URL_CREDENTIALS, `$1${REDACTED}@`);
     if (literalPattern) out = out.replace(literalPattern, REDACTED);
-    if (base64Pattern) out = out.replace(base64Pattern, REDACTED);
+    if (base64Pattern) out = out.replace(BASE64_WORD, (word) => (base64Pattern.test(word) ? REDACTED : word));
     return out;
   };
 }
