@@ -14,6 +14,8 @@ export interface Setting<T> {
   readonly defaultText?: string;
   /** Another variable read when this one is unset (e.g. CI_SERVER_URL). */
   readonly fallback?: string;
+  /** Fewest characters a value (or each list item) must have, when there is a minimum. */
+  readonly minLength?: number;
   /** Turns the raw value (undefined when unset) into T, or throws SettingProblem. */
   parse(raw: string | undefined): T;
 }
@@ -44,8 +46,10 @@ interface Common {
 export const SECRET_MIN_LENGTH = 16;
 
 /** Refuses a value shorter than the setting's minimum, never quoting a secret. */
+const minLengthOf = (o: Common) => o.minLength ?? (o.secret ? SECRET_MIN_LENGTH : 0);
+
 function checkLength(o: Common, value: string, item?: string): void {
-  const min = o.minLength ?? (o.secret ? SECRET_MIN_LENGTH : 0);
+  const min = minLengthOf(o);
   if (value.length >= min) return;
   throw new SettingProblem(
     o.secret
@@ -61,6 +65,8 @@ function build<T>(
   opts: Common & { required?: boolean; default?: unknown },
   convert: (raw: string) => T,
   defaultText?: string,
+  /** The minimum length applies to each item (list), not to the raw value. */
+  itemwise = false,
 ): Setting<T | undefined> {
   const required = opts.required === true;
   return {
@@ -69,11 +75,13 @@ function build<T>(
     required,
     defaultText: opts.default === undefined ? undefined : (defaultText ?? String(opts.default)),
     fallback: opts.fallback,
+    minLength: minLengthOf(opts) || undefined,
     parse(raw) {
       if (raw === undefined || (raw === '' && !opts.allowEmpty)) {
         if (required) throw new SettingProblem(`is not set${opts.hint ? `: ${opts.hint}` : ''}`);
         return opts.default as T | undefined;
       }
+      if (!itemwise) checkLength(opts, raw);
       return convert(raw);
     },
   };
@@ -94,7 +102,6 @@ export function text(o: TextOpts & { required?: boolean; default?: string }): Se
             : `"${raw}" is not ${o.patternText ?? `of the form ${o.pattern}`}`,
         );
       }
-      checkLength(o, raw);
       return raw;
     },
     o.default === '' ? '(empty)' : o.default,
@@ -216,6 +223,7 @@ export function list(o: Common & { required?: boolean; default?: string[] }): Se
       return items;
     },
     o.default?.join(','),
+    true,
   );
 }
 

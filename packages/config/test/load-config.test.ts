@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ConfigError } from '@devops/errors';
 import {
   bytes,
+  describeSettings,
   integer,
   list,
   loadConfig,
@@ -164,6 +165,14 @@ describe('secrets the suite checks are at least SECRET_MIN_LENGTH (16) character
     const message = new ConfigError(problems).message;
     expect(message).not.toContain(short);
     expect(message).not.toContain('k3y-1');
+  });
+
+  it('says so in --help: a checked secret shows its minimum, a credential checked elsewhere does not', () => {
+    const help = describeSettings(s).split('\n');
+    expect(help.find((l) => l.includes('RELEASE_SHARED_SECRET'))).toContain(
+      '[required; secret; at least 16 characters]',
+    );
+    expect(help.find((l) => l.includes('GITLAB_TOKEN'))).toContain('[required; secret]');
   });
 
   it('quotes a non-secret value that is too short', () => {
