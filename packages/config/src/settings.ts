@@ -45,9 +45,9 @@ interface Common {
 /** SPEC: secrets the suite checks are at least 16 characters. */
 export const SECRET_MIN_LENGTH = 16;
 
-/** Refuses a value shorter than the setting's minimum, never quoting a secret. */
 const minLengthOf = (o: Common) => o.minLength ?? (o.secret ? SECRET_MIN_LENGTH : 0);
 
+/** Refuses a value shorter than the setting's minimum, never quoting a secret. */
 function checkLength(o: Common, value: string, item?: string): void {
   const min = minLengthOf(o);
   if (value.length >= min) return;
