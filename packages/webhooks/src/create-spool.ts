@@ -1,6 +1,7 @@
 import { mkdir, readFile, readdir, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { createDirSync } from './create-dir-sync';
+import type { DeadLetterFile } from './spool/create-spool-dead-letters';
 import type { RetryState, SpooledEvent, WebhookPayload } from './types';
 import { writeFileDurably } from './write-file-durably';
 
@@ -10,14 +11,6 @@ const STATE_SUFFIX = '.state.json';
 export interface SpoolEntry {
   meta: SpooledEvent;
   state: RetryState;
-}
-
-export interface DeadLetter {
-  meta: SpooledEvent;
-  attempts: number;
-  error: string;
-  deadAt: string;
-  payload: WebhookPayload;
 }
 
 export interface Spool {
@@ -143,7 +136,13 @@ export function createSpool(dir: string): Spool {
         if (!isMissing(err)) await moveAside(meta.id);
         payload = {};
       }
-      const letter: DeadLetter = { meta, attempts, error, deadAt: new Date(deadAt).toISOString(), payload };
+      const letter: DeadLetterFile = {
+        meta,
+        attempts,
+        error,
+        deadAt: new Date(deadAt).toISOString(),
+        payload,
+      };
       await writeFileDurably(
         path.join(deadDir, `${meta.id}.json`),
         JSON.stringify(letter, null, 2),

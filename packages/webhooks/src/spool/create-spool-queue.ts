@@ -5,7 +5,12 @@ import { createDeliveryLog } from '../create-delivery-log';
 import { createSpool } from '../create-spool';
 import type { EventQueue, EventQueueOptions } from '../queue/event-queue';
 import type { SpooledEvent, WebhookPayload } from '../types';
-import { createSpoolDeadLetters, DEAD_DIR, REPLAY_DIR, type DeadLetterFile } from './create-spool-dead-letters';
+import {
+  createSpoolDeadLetters,
+  DEAD_DIR,
+  REPLAY_DIR,
+  type DeadLetterFile,
+} from './create-spool-dead-letters';
 import { createSpoolWorker } from './create-spool-worker';
 import { syncDirOnce } from './sync-dir-once';
 
