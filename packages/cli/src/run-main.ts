@@ -45,12 +45,6 @@ export interface MainDefinition<S extends Schema> {
   schema: S | ((flags: Flags) => S);
   /** Where logs go: services log to stdout; CLIs to stderr, keeping stdout for their result. */
   logTo?: 'stdout' | 'stderr';
-  /**
-   * @deprecated Ignored: runtime tuning is the image's business (`ENV
-   * UV_THREADPOOL_SIZE` in the app's Dockerfile), never a side effect of code.
-   * Accepted only until every main.ts has dropped it.
-   */
-  threadpoolSize?: number;
   run(ctx: RunContext<S>): Promise<number | void>;
 }
 
