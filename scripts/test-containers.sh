@@ -64,6 +64,16 @@ for app in "${apps[@]}"; do
       sleep 0.5
     done
     [ -n "$ok" ] && echo "  /healthz answered on :$port" || { tail -20 "$log"; fail "$app did not answer /healthz"; }
+    # The image's own HEALTHCHECK command, run inside it (podman's OCI images do not keep HEALTHCHECK).
+    mapfile -d '' check < <(node -e '
+      const f = require("fs").readFileSync(process.argv[1], "utf8").replace(/\\\n/g, " ");
+      const m = /^HEALTHCHECK .*?CMD (\[.*\])\s*$/m.exec(f);
+      if (m) for (const a of JSON.parse(m[1])) process.stdout.write(a + "\0");' "apps/$app/Dockerfile")
+    if [ ${#check[@]} -gt 0 ] && PORT=$port "$cc" shell "$app" sh -c '"$@" && echo HEALTHCHECK-OK' sh "${check[@]}" 2>/dev/null | grep -q HEALTHCHECK-OK; then
+      echo "  its HEALTHCHECK passes"
+    else
+      fail "$app: its HEALTHCHECK command fails (or is missing)"
+    fi
     kill -TERM -- "-$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   else
