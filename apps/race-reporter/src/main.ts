@@ -1,8 +1,8 @@
-import './limit-v8-memory'; // first: V8 memory settings before anything else loads
 import { startMain } from '@devops/cli';
 import { createGitLab } from '@devops/gitlab';
 import { optionalGitLabConfig, settingsFor } from './config';
-import { runRaceReporter } from './run/run-race-reporter';
+import { runAndRecord } from './run/run-and-record';
+import { openFileStore } from './state/open-file-store';
 import { formatSummary } from './run/run-result';
 import { ConfigError } from '@devops/errors';
 import path from 'node:path';
@@ -46,12 +46,16 @@ startMain({
       cwd,
       typeof flags.state === 'string' ? flags.state : config.RACE_REPORTER_STATE,
     );
-    const result = await runRaceReporter({
+    const host = config.RACE_REPORTER_HOST;
+    const result = await runAndRecord({
       patterns,
       cwd,
-      statePath,
+      store: openFileStore(statePath),
+      metrics: config.RACE_REPORTER_PUSHGATEWAY_URL
+        ? { kind: 'pushgateway', url: config.RACE_REPORTER_PUSHGATEWAY_URL, host }
+        : { kind: 'textfile', path: path.resolve(cwd, config.RACE_REPORTER_METRICS_FILE) },
       dryRun,
-      host: config.RACE_REPORTER_HOST,
+      host,
       labels: config.RACE_REPORTER_LABELS,
       gitlab,
       log,
