@@ -6,7 +6,9 @@ import { Writable } from 'node:stream';
 import { createGitLab, type GitLabPort } from '@devops/gitlab';
 import { createLogger, type Logger } from '@devops/logger';
 import type { GitLabDouble } from '@devops/testkit';
-import { runRaceReporter, type RunOptions } from '../src/run/run-race-reporter';
+import type { MetricsSink } from '../src/metrics/publish-run-metrics';
+import { runAndRecord } from '../src/run/run-and-record';
+import type { RunOptions } from '../src/run/run-race-reporter';
 import { openFileStore } from '../src/state/open-file-store';
 
 export const fixtures = path.join(__dirname, 'fixtures');
@@ -63,12 +65,18 @@ export function portFor(double: GitLabDouble, log: Logger): GitLabPort {
 export async function run(
   double: GitLabDouble | null,
   project: number,
-  opts: Partial<RunOptions> & { patterns: string[]; statePath?: string; port?: GitLabPort },
+  opts: Partial<RunOptions> & {
+    patterns: string[];
+    statePath?: string;
+    port?: GitLabPort;
+    metrics?: MetricsSink;
+  },
 ) {
   const { log, lines } = quietLog();
   const port = opts.port ?? (double ? portFor(double, log) : null);
-  const { statePath, ...rest } = opts;
-  const result = await runRaceReporter({
+  const { statePath, metrics, ...rest } = opts;
+  const result = await runAndRecord({
+    metrics: metrics ?? null,
     store: openFileStore(statePath ?? path.join(tempDir('state'), 'state.json')),
     cwd: process.cwd(),
     dryRun: false,
