@@ -42,7 +42,9 @@ describe('escapeMarkdown', () => {
     expect(renderMarkdown(safe)).toContain('<strong>Bold</strong>');
     expect(renderMarkdown(safe)).toContain('<code>code &lt;b&gt; @x</code>');
     expect(renderMarkdown(safe)).toContain('href="https://example.com/@me"');
-    expect(renderMarkdown(safe)).toContain('<code class="language-js">const a = &quot;&lt;b&gt;&quot;;\n</code>');
+    expect(renderMarkdown(safe)).toContain(
+      '<code class="language-js">const a = &quot;&lt;b&gt;&quot;;\n</code>',
+    );
   });
 
   it('leaves e-mail addresses alone', () => {
