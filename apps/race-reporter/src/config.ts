@@ -1,12 +1,14 @@
 import os from 'node:os';
 import { list, loadConfig, text, url, type Env } from '@devops/config';
+import { databaseSettings } from '@devops/db';
 import { gitlabSettings } from '@devops/gitlab';
 
 const common = {
+  ...databaseSettings,
   RACE_REPORTER_LOGS: list({ description: 'Comma-separated log paths or globs (arguments override)' }),
   RACE_REPORTER_STATE: text({
     default: './data/race-reporter-state.json',
-    description: 'Cursor state file (its lock: <state>.lock); unused with DATABASE_URL',
+    description: 'Cursor state file (its lock: the folder <state>.lock); unused with DATABASE_URL',
   }),
   RACE_REPORTER_LABELS: list({
     default: ['race condition'],

@@ -2,7 +2,7 @@ import { startMain } from '@devops/cli';
 import { createGitLab } from '@devops/gitlab';
 import { optionalGitLabConfig, settingsFor } from './config';
 import { runAndRecord } from './run/run-and-record';
-import { openFileStore } from './state/open-file-store';
+import { openStateStore } from './state/open-state-store';
 import { formatSummary } from './run/run-result';
 import { ConfigError } from '@devops/errors';
 import path from 'node:path';
@@ -47,10 +47,17 @@ startMain({
       typeof flags.state === 'string' ? flags.state : config.RACE_REPORTER_STATE,
     );
     const host = config.RACE_REPORTER_HOST;
+    const { store, close } = await openStateStore({
+      databaseUrl: config.DATABASE_URL,
+      statePath,
+      host,
+      dryRun,
+      log,
+    });
     const result = await runAndRecord({
       patterns,
       cwd,
-      store: openFileStore(statePath),
+      store,
       metrics: config.RACE_REPORTER_PUSHGATEWAY_URL
         ? { kind: 'pushgateway', url: config.RACE_REPORTER_PUSHGATEWAY_URL, host }
         : { kind: 'textfile', path: path.resolve(cwd, config.RACE_REPORTER_METRICS_FILE) },
@@ -60,7 +67,7 @@ startMain({
       gitlab,
       log,
       now: () => new Date(),
-    });
+    }).finally(close);
     if (flags.json) {
       stdout.write(`${JSON.stringify({ reports: result.reports, actions: result.actions })}\n`);
       stderr.write(formatSummary(result));

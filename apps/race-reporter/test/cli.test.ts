@@ -1,28 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { startGitLabDouble } from '@devops/testkit';
-import { fixtures, holdLockElsewhere, tempDir } from './run-helpers';
-
-const main = path.join(__dirname, '../dist/main.js');
-
-function cli(
-  args: string[],
-  env: Record<string, string>,
-  cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [main, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+import { cli, fixtures, holdLockElsewhere, tempDir } from './run-helpers';
 
 describe('race-reporter CLI (real process)', () => {
   it('--dry-run --json: the JSON document on stdout, human summary on stderr, no state written, exit 0', async () => {

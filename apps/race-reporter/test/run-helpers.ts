@@ -74,10 +74,10 @@ export async function run(
 ) {
   const { log, lines } = quietLog();
   const port = opts.port ?? (double ? portFor(double, log) : null);
-  const { statePath, metrics, ...rest } = opts;
+  const { statePath, metrics, store, ...rest } = opts;
   const result = await runAndRecord({
     metrics: metrics ?? null,
-    store: openFileStore(statePath ?? path.join(tempDir('state'), 'state.json')),
+    store: store ?? openFileStore(statePath ?? path.join(tempDir('state'), 'state.json')),
     cwd: process.cwd(),
     dryRun: false,
     host: 'test-host-1',
@@ -120,4 +120,23 @@ export async function holdLockElsewhere(statePath: string): Promise<() => Promis
     child.kill('SIGKILL');
     if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
   };
+}
+
+/** Runs the built CLI (dist/main.js) as a real process with exactly `env` (plus PATH). */
+export function cli(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(__dirname, '../dist/main.js'), ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }
