@@ -36,11 +36,12 @@ describe(`NODE_OPTIONS=${IMAGE_NODE_OPTIONS} (the image's setting)`, () => {
     expect(Number(process.versions.node.split('.')[0])).toBe(24);
   });
 
-  it('is accepted in NODE_OPTIONS and keeps the young generation at 2 MiB where it would grow past 8 MiB', () => {
+  it('is accepted in NODE_OPTIONS and keeps the young generation near 2 MiB where it grows past 16 MiB', () => {
     const capped = newSpaceBytes(IMAGE_NODE_OPTIONS);
     const grown = newSpaceBytes();
-    expect(capped).toBeLessThanOrEqual(2 * 1024 * 1024);
-    expect(grown).toBeGreaterThan(8 * 1024 * 1024);
+    // Seen: 2 MiB (2.5 MiB on a loaded machine) with the flag, 64 MiB without.
+    expect(capped).toBeLessThanOrEqual(4 * 1024 * 1024);
+    expect(grown).toBeGreaterThan(16 * 1024 * 1024);
   });
 
   it('if the Dockerfile sets NODE_OPTIONS, it is this value', () => {

@@ -39,6 +39,7 @@ export async function runRaceReporter(opts: RunOptions): Promise<RunResult> {
 
 async function runLocked(opts: RunOptions): Promise<RunResult> {
   const { log, gitlab } = opts;
+  log.debug(`state in ${opts.store.where}`);
   const state = await opts.store.load();
   let issues: Map<string, Issue> | null = null;
   const listIssues = async () =>
