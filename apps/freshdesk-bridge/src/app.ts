@@ -25,6 +25,7 @@ export type BridgeConfig = Pick<
   | 'BRIDGE_LABELS'
   | 'BRIDGE_LINK_FIELD'
   | 'BRIDGE_MAX_ATTACHMENT_BYTES'
+  | 'BRIDGE_ALLOW_PRIVATE_HOSTS'
   | 'GITLAB_WEBHOOK_SECRET'
   | 'WEBHOOK_SPOOL_DIR'
 >;
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): BridgeApp {
     labels: config.BRIDGE_LABELS,
     linkField: config.BRIDGE_LINK_FIELD,
     maxAttachmentBytes: config.BRIDGE_MAX_ATTACHMENT_BYTES,
+    allowPrivateHosts: config.BRIDGE_ALLOW_PRIVATE_HOSTS,
     locks: createTicketLocks(),
     pacer: createNotePacer(deps.notePacing ?? { perMinute: 60, burst: 60 }),
     metrics,

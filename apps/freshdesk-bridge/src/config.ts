@@ -1,4 +1,4 @@
-import { bytes, list, text, url } from '@devops/config';
+import { boolean, bytes, list, text, url } from '@devops/config';
 import { serverSettings } from '@devops/http-service';
 import { gitlabSettings } from '@devops/gitlab';
 import { webhookSettings } from '@devops/webhooks';
@@ -30,5 +30,10 @@ export const settings = {
   BRIDGE_MAX_ATTACHMENT_BYTES: bytes({
     default: 100 * 1024 ** 2,
     description: 'Attachments larger than this are listed, not copied',
+  }),
+  BRIDGE_ALLOW_PRIVATE_HOSTS: boolean({
+    default: false,
+    description:
+      'Test doubles only: also download attachments over plain http and from loopback, link-local and private addresses',
   }),
 };

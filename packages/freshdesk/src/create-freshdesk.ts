@@ -6,6 +6,7 @@ import type { Logger } from '@devops/logger';
 import type { Conversation, FreshdeskPort, Ticket, TicketChanges } from './port';
 import { createRetrier, type RetryOptions } from './retry-request';
 import { downloadAttachment } from './download-attachment';
+import { resolveWithDns, type ResolveHost } from './resolve-attachment-host';
 import { mapTicket } from './map-ticket';
 import { mapConversation } from './map-conversation';
 import { nextPageUrl } from './next-page-url';
@@ -19,6 +20,8 @@ export interface FreshdeskOptions {
   /** Per request: connecting, waiting for an answer, and any pause in a body (default 30 s). */
   timeoutMs?: number;
   retry?: RetryOptions;
+  /** How attachment hosts are resolved before their addresses are checked (default: the system resolver). */
+  resolveHost?: ResolveHost;
 }
 
 /** Freshdesk caps per_page at 100 ("Support for page sizes up to 100"). */
@@ -144,7 +147,11 @@ export function createFreshdesk(opts: FreshdeskOptions): FreshdeskPort {
     addPrivateNote,
     updateTicket,
     downloadAttachment: (url, o) =>
-      downloadAttachment({ http: client, apiOrigin, auth, run, timeoutMs }, url, o),
+      downloadAttachment(
+        { http: client, apiOrigin, auth, run, timeoutMs, resolve: opts.resolveHost ?? resolveWithDns },
+        url,
+        o,
+      ),
     ticketUrl: (ticketId) => `${baseUrl}/a/tickets/${requireTicketId(ticketId)}`,
   };
 }

@@ -10,6 +10,7 @@ import type { BridgeMetrics } from './create-bridge-metrics';
 import type { NotePacer } from './create-note-pacer';
 import type { TicketLocks } from './create-ticket-locks';
 import { findEscalatedIssue } from './find-escalated-issue';
+import { findFreshAttachment } from './find-fresh-attachment';
 import type { FreshdeskPort } from '@devops/freshdesk';
 import { conversationIdFromMarker } from './markers';
 import type { AttachmentOutcome, Conversation, SkippedAttachment, Ticket, Attachment } from './model';
@@ -25,6 +26,8 @@ export interface EscalationDeps {
   labels: string[];
   linkField?: string;
   maxAttachmentBytes: number;
+  /** BRIDGE_ALLOW_PRIVATE_HOSTS: plain http and non-public attachment addresses (test doubles only). */
+  allowPrivateHosts: boolean;
   locks: TicketLocks;
   pacer: NotePacer;
   metrics: BridgeMetrics;
@@ -67,6 +70,7 @@ export async function dryRunEscalation(deps: EscalationDeps, ticketId: number): 
     ticketUrl: ticketUrlOf(deps.freshdeskUrl, ticketId),
     maxAttachmentBytes: deps.maxAttachmentBytes,
     allowedHosts: collectAttachmentHosts(ticket, conversations),
+    allowPrivateHosts: deps.allowPrivateHosts,
   });
 }
 
@@ -95,6 +99,8 @@ async function copyTicket(deps: EscalationDeps, ticketId: number): Promise<Escal
     project,
     maxBytes: deps.maxAttachmentBytes,
     allowedHosts: collectAttachmentHosts(ticket, conversations),
+    allowPrivateHosts: deps.allowPrivateHosts,
+    refresh: (a: Attachment) => findFreshAttachment(deps.freshdesk, ticketId, a.id),
     log,
   };
   const skipped: SkippedAttachment[] = [];

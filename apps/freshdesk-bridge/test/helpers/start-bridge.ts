@@ -76,6 +76,8 @@ export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
     BRIDGE_LABELS: ['freshdesk', 'support'],
     BRIDGE_LINK_FIELD: undefined,
     BRIDGE_MAX_ATTACHMENT_BYTES: 100 * 1024 ** 2,
+    // the Freshdesk double serves attachments over plain http on loopback
+    BRIDGE_ALLOW_PRIVATE_HOSTS: true,
     GITLAB_WEBHOOK_SECRET: undefined,
     WEBHOOK_SPOOL_DIR: spool,
     ...opts.config,
