@@ -1,5 +1,5 @@
 import { codeBlock, escapeMarkdown, escapeText, inlineCode } from '../src';
-import { htmlComments, liveMentions, quickActions, render, visibleText } from './gitlab-reading';
+import { htmlComments, liveMentions, quickActions, renderMarkdown, visibleText } from '@devops/testkit';
 
 /** The one table of hostile inputs: each acts in GitLab when posted as it is. */
 const hostile: { name: string; text: string }[] = [
@@ -39,10 +39,12 @@ describe('escapeMarkdown', () => {
     const text =
       '**Bold** and `code <b> @x` and [docs](https://example.com/@me)\n\n```js\nconst a = "<b>";\n```';
     const safe = escapeMarkdown(text);
-    expect(render(safe)).toContain('<strong>Bold</strong>');
-    expect(render(safe)).toContain('<code>code &lt;b&gt; @x</code>');
-    expect(render(safe)).toContain('href="https://example.com/@me"');
-    expect(render(safe)).toContain('<code class="language-js">const a = &quot;&lt;b&gt;&quot;;\n</code>');
+    expect(renderMarkdown(safe)).toContain('<strong>Bold</strong>');
+    expect(renderMarkdown(safe)).toContain('<code>code &lt;b&gt; @x</code>');
+    expect(renderMarkdown(safe)).toContain('href="https://example.com/@me"');
+    expect(renderMarkdown(safe)).toContain(
+      '<code class="language-js">const a = &quot;&lt;b&gt;&quot;;\n</code>',
+    );
   });
 
   it('leaves e-mail addresses alone', () => {
@@ -64,7 +66,7 @@ describe('escapeText', () => {
     expect(quickActions(safe)).toEqual([]);
     expect(liveMentions(safe)).toEqual([]);
     expect(htmlComments(safe)).toEqual([]);
-    expect(render(safe)).not.toMatch(/<(a|code|em|strong)\b/);
+    expect(renderMarkdown(safe)).not.toMatch(/<(a|code|em|strong)\b/);
     expect(
       visibleText(safe)
         .trim()
@@ -77,7 +79,7 @@ describe('inlineCode and codeBlock', () => {
   it.each(['plain', 'a`b', '``x``', '`', ' padded ', 'two\nlines @all', '@all'])(
     'inlineCode(%j) is one code span holding the text',
     (text) => {
-      const html = render(inlineCode(text)).trim();
+      const html = renderMarkdown(inlineCode(text)).trim();
       const expected = text.replace(/\n/g, ' ');
       expect(html).toBe(`<p><code>${expected.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</code></p>`);
       expect(liveMentions(inlineCode(text))).toEqual([]);
@@ -92,7 +94,7 @@ describe('inlineCode and codeBlock', () => {
     '\r\nwindows\r\n',
   ])('codeBlock(%j) is one code block: nothing inside acts or escapes', (text) => {
     const safe = codeBlock(text, 'text');
-    const html = render(safe);
+    const html = renderMarkdown(safe);
     expect(html.match(/<pre>/g)).toHaveLength(1);
     expect(html.trim().endsWith('</code></pre>')).toBe(true);
     expect(quickActions(safe)).toEqual([]);

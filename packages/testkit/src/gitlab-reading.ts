@@ -2,7 +2,8 @@
  * How GitLab reads a description or note, for the tests: its quick-action
  * scanner (the regular expression of Gitlab::QuickActions::Extractor, ported
  * with Ruby's /m as JavaScript's /s) and its reference filter (mentions in the
- * rendered text, outside code and links), on a CommonMark rendering.
+ * rendered text, outside code and links), on a CommonMark rendering (markdown-it).
+ * For tests: "what GitLab ends up holding does nothing" is asserted with these.
  */
 import MarkdownIt from 'markdown-it';
 
@@ -27,7 +28,7 @@ export function quickActions(content: string): string[] {
 }
 
 /** The HTML a CommonMark renderer makes of `content`. */
-export function render(content: string): string {
+export function renderMarkdown(content: string): string {
   return md.render(content);
 }
 
@@ -43,7 +44,7 @@ function decode(html: string): string {
 
 /** The visible text outside code and links, as GitLab's reference filter sees it. */
 export function referenceText(content: string): string {
-  const html = render(content)
+  const html = renderMarkdown(content)
     .replace(/<pre[\s\S]*?<\/pre>/g, ' ')
     .replace(/<code>[\s\S]*?<\/code>/g, ' ')
     .replace(/<a [\s\S]*?<\/a>/g, ' ');
@@ -59,10 +60,10 @@ export function liveMentions(content: string): string[] {
 
 /** HTML comments that survive rendering (where the suite hides its markers). */
 export function htmlComments(content: string): string[] {
-  return [...render(content).matchAll(/<!--[\s\S]*?-->/g)].map((m) => m[0]);
+  return [...renderMarkdown(content).matchAll(/<!--[\s\S]*?-->/g)].map((m) => m[0]);
 }
 
 /** Everything a reader sees, code included, with the invisible zero-width spaces removed. */
 export function visibleText(content: string): string {
-  return decode(render(content).replace(/<[^>]+>/g, '')).replace(/\u200B/g, '');
+  return decode(renderMarkdown(content).replace(/<[^>]+>/g, '')).replace(/\u200B/g, '');
 }
