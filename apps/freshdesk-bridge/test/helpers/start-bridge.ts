@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { createFreshdesk } from '@devops/freshdesk';
+import { createFreshdesk, type ResolveHost } from '@devops/freshdesk';
+import type { RetryOptions } from '@devops/failures';
 import { createGitLab } from '@devops/gitlab';
 import { createLogger } from '@devops/logger';
 import {
@@ -39,7 +40,9 @@ export interface StartOptions {
   config?: Partial<BridgeConfig>;
   /** The origin Freshdesk agents browse (CORS, ticket links); default: the double's URL. */
   freshdeskUrl?: string;
-  gitlabRetry?: { retries?: number; baseDelayMs?: number; maxDelayMs?: number };
+  gitlabRetry?: RetryOptions;
+  /** How the Freshdesk client resolves attachment hosts (default: the system resolver). */
+  resolveHost?: ResolveHost;
   freshdeskRetry?: { retries?: number; baseDelayMs?: number; maxDelayMs?: number };
   notePacing?: { perMinute: number; burst: number };
   gitlabDouble?: GitLabDouble;
@@ -98,6 +101,7 @@ export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
       apiKey: freshdesk.apiKey,
       log,
       retry: { retries: 3, baseDelayMs: 5, maxDelayMs: 50, ...opts.freshdeskRetry },
+      ...(opts.resolveHost ? { resolveHost: opts.resolveHost } : {}),
     }),
     notePacing: opts.notePacing ?? { perMinute: Infinity, burst: 1 },
     webhookRetry: { baseDelayMs: 10, maxDelayMs: 100 },
