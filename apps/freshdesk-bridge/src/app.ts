@@ -8,6 +8,7 @@ import { createMasker, type Logger } from '@devops/logger';
 import { createWebhookReceiver, type WebhookReceiver, type WebhookReceiverOptions } from '@devops/webhooks';
 import type { settings } from './config';
 import { createBridgeMetrics } from './escalation/create-bridge-metrics';
+import { createLookupCache } from './escalation/create-lookup-cache';
 import { createNotePacer } from './escalation/create-note-pacer';
 import { createTicketLocks } from './escalation/create-ticket-locks';
 import type { EscalationDeps } from './escalation/escalate-ticket';
@@ -41,6 +42,10 @@ export interface AppDeps {
   notePacing?: { perMinute: number; burst: number };
   webhookRetry?: WebhookReceiverOptions['retry'];
   defaultMetrics?: boolean;
+  /** Clock in ms (default Date.now): how long GET /escalations/:ticketId answers are reused. */
+  now?: () => number;
+  /** How long an issue's state is reused by GET /escalations/:ticketId (default 30 s). */
+  lookupTtlMs?: number;
 }
 
 export interface BridgeApp {
@@ -107,9 +112,10 @@ export function createApp(deps: AppDeps): BridgeApp {
     app.use(receiver.router);
   }
 
-  app.get('/userscript.user.js', serveUserscript(config.BRIDGE_PUBLIC_URL));
+  app.get('/userscript.user.js', serveUserscript(config.BRIDGE_PUBLIC_URL, config.FRESHDESK_URL));
   app.use('/escalations', allowFreshdeskOrigin(config.FRESHDESK_URL));
-  app.use(createEscalationRouter({ escalation, apiKeys: config.BRIDGE_API_KEYS, mask }));
+  const lookups = createLookupCache({ ttlMs: deps.lookupTtlMs ?? 30_000, now: deps.now ?? Date.now });
+  app.use(createEscalationRouter({ escalation, apiKeys: config.BRIDGE_API_KEYS, mask, lookups }));
 
   return {
     app,

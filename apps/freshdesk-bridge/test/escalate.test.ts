@@ -109,7 +109,7 @@ describe('POST /escalations', () => {
       headers: { authorization: 'Bearer bridge-key-0123456789abcdef' },
     });
     expect(got.status).toBe(200);
-    expect(await readJson(got)).toEqual({ issue: first.issue });
+    expect(await readJson(got)).toEqual({ issue: { ...first.issue, state: 'open' } });
 
     // without the field (someone cleared it) the marker still finds the issue, and the field is set again
     b.freshdesk.ticket(ticket.id)!.customFields.cf_gitlab_issue = null;
@@ -252,7 +252,7 @@ describe('duplicates and resume', () => {
     const got = await fetch(`${b.url}/escalations/${ticket.id}`, {
       headers: { authorization: 'Bearer bridge-key-0123456789abcdef' },
     });
-    expect(await readJson(got)).toEqual({ issue: one.issue });
+    expect(await readJson(got)).toEqual({ issue: { ...one.issue, state: 'open' } });
   });
 
   it('two escalations at once make one issue', async () => {

@@ -47,6 +47,8 @@ export interface StartOptions {
   notePacing?: { perMinute: number; burst: number };
   gitlabDouble?: GitLabDouble;
   freshdeskDouble?: FreshdeskDouble;
+  /** The bridge's clock (GET /escalations/:ticketId caching). */
+  now?: () => number;
 }
 
 /**
@@ -104,6 +106,7 @@ export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
       ...(opts.resolveHost ? { resolveHost: opts.resolveHost } : {}),
     }),
     notePacing: opts.notePacing ?? { perMinute: Infinity, burst: 1 },
+    ...(opts.now ? { now: opts.now } : {}),
     webhookRetry: { baseDelayMs: 10, maxDelayMs: 100 },
   });
   await bridge.start();
