@@ -7,6 +7,7 @@ import { createBridgeMetrics } from './escalation/create-bridge-metrics';
 import { createLookupCache } from './escalation/create-lookup-cache';
 import { createNotePacer } from './escalation/create-note-pacer';
 import { createTicketLocks } from './escalation/create-ticket-locks';
+import { openDatabaseEscalations } from './escalation/open-database-escalations';
 import type { EscalationDeps } from './escalation/escalate-ticket';
 import { allowFreshdeskOrigin } from './http/allow-freshdesk-origin';
 import { createEscalationRouter } from './http/create-escalation-router';
@@ -59,6 +60,10 @@ export const freshdeskBridge = defineWebhookApp<typeof settings, BridgeClients>(
     const { config, log, registry } = deps;
     const metrics = createBridgeMetrics(registry);
     const mask = createMasker([...deps.secrets, ...config.BRIDGE_API_KEYS]);
+    // with DATABASE_URL: escalations recorded in PostgreSQL, locked across replicas; else in-process locks
+    const database = config.DATABASE_URL
+      ? openDatabaseEscalations({ url: config.DATABASE_URL, log })
+      : undefined;
     const lookups = createLookupCache({ ttlMs: deps.lookupTtlMs ?? 30_000, now: deps.now ?? Date.now });
 
     const escalation: EscalationDeps = {
@@ -70,7 +75,8 @@ export const freshdeskBridge = defineWebhookApp<typeof settings, BridgeClients>(
       linkField: config.BRIDGE_LINK_FIELD,
       maxAttachmentBytes: config.BRIDGE_MAX_ATTACHMENT_BYTES,
       allowPrivateHosts: config.BRIDGE_ALLOW_PRIVATE_HOSTS,
-      locks: createTicketLocks(),
+      locks: database?.locks ?? createTicketLocks(),
+      ...(database ? { records: database.records } : {}),
       pacer: createNotePacer(deps.notePacing ?? { perMinute: 60, burst: 60 }),
       metrics,
       log,
@@ -89,6 +95,7 @@ export const freshdeskBridge = defineWebhookApp<typeof settings, BridgeClients>(
         app.use('/escalations', allowFreshdeskOrigin(config.FRESHDESK_URL));
         app.use(createEscalationRouter({ escalation, apiKeys: config.BRIDGE_API_KEYS, mask, lookups }));
       },
+      ...(database ? { start: () => database.start(), stop: () => database.stop() } : {}),
     };
   },
 });

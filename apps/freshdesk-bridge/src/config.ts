@@ -3,12 +3,14 @@ import { serverSettings } from '@devops/http-service';
 import { gitlabSettings } from '@devops/gitlab';
 import { webhookSettings } from '@devops/webhooks';
 import { freshdeskSettings } from '@devops/freshdesk';
+import { databaseSettings } from '@devops/db';
 
 export const settings = {
   ...serverSettings(3002),
   ...gitlabSettings(),
   ...webhookSettings('freshdesk-bridge', { secretRequired: false }),
   ...freshdeskSettings(),
+  ...databaseSettings,
   BRIDGE_GITLAB_PROJECT: text({
     required: true,
     description: 'GitLab project (id or group/project) that receives escalations',

@@ -68,7 +68,8 @@ describe('attachment addresses with the private-host rule on (BRIDGE_ALLOW_PRIVA
     const reasons = body.skipped.map((s: { reason: string }) => s.reason);
     expect(reasons).toHaveLength(links.length);
     expect(reasons[0]).toMatch(/must be https/);
-    for (const reason of reasons.slice(1)) expect(reason).toMatch(/non-public address \(.* is a (loopback|linkLocal|private) address\)/);
+    for (const reason of reasons.slice(1))
+      expect(reason).toMatch(/non-public address \(.* is a (loopback|linkLocal|private) address\)/);
     expect(trap.hits).toEqual([]);
     expect(b.freshdesk.requests.filter((r) => r.host === 'attachments')).toEqual([]);
     expect(b.gitlab.state(b.project.id).uploads).toEqual([]);
@@ -98,7 +99,9 @@ describe('attachment redirects', () => {
     expect(body.skipped).toEqual([
       expect.objectContaining({
         name: 'moved.bin',
-        reason: expect.stringContaining(`attachment host ${new URL(target).host} is not one the Freshdesk API named`),
+        reason: expect.stringContaining(
+          `attachment host ${new URL(target).host} is not one the Freshdesk API named`,
+        ),
       }),
     ]);
     expect(b.gitlab.state(b.project.id).uploads).toEqual([]);

@@ -20,22 +20,25 @@ describe('attachments: what is uploaded is what was downloaded', () => {
   it.each([
     ['larger', 'x'.repeat(1000), 10],
     ['smaller', 'y'.repeat(10), 1000],
-  ])('an attachment served %s than Freshdesk declared is uploaded whole, with its real byte count', async (_, content, declared) => {
-    b = await startBridge();
-    const { ticket } = seedTicket(b.freshdesk, {
-      conversations: 0,
-      ticketAttachments: [{ name: 'report.bin', content, declaredSize: declared }],
-    });
-    const res = await b.escalate(ticket.id);
-    const body = await readJson(res);
-    expect(res.status).toBe(201);
-    expect(body.copied.attachments).toBe(1);
-    const [upload] = b.gitlab.state(b.project.id).uploads;
-    expect(upload!.size).toBe(content.length);
-    expect(upload!.sha256).toBe(sha256(content));
-    const issue = b.gitlab.state(b.project.id).issues[0]!;
-    expect(issue.description).toContain(`(/uploads/${upload!.secret}/report.bin) (${content.length} B)`);
-  });
+  ])(
+    'an attachment served %s than Freshdesk declared is uploaded whole, with its real byte count',
+    async (_, content, declared) => {
+      b = await startBridge();
+      const { ticket } = seedTicket(b.freshdesk, {
+        conversations: 0,
+        ticketAttachments: [{ name: 'report.bin', content, declaredSize: declared }],
+      });
+      const res = await b.escalate(ticket.id);
+      const body = await readJson(res);
+      expect(res.status).toBe(201);
+      expect(body.copied.attachments).toBe(1);
+      const [upload] = b.gitlab.state(b.project.id).uploads;
+      expect(upload!.size).toBe(content.length);
+      expect(upload!.sha256).toBe(sha256(content));
+      const issue = b.gitlab.state(b.project.id).issues[0]!;
+      expect(issue.description).toContain(`(/uploads/${upload!.secret}/report.bin) (${content.length} B)`);
+    },
+  );
 
   it('drops a content type that is not type/subtype (CRLF in it); a good one is kept without parameters', async () => {
     b = await startBridge();
@@ -105,9 +108,15 @@ describe('attachments: expired links and uploads GitLab refuses', () => {
     expect(res.status).toBe(201);
     expect(body.copied).toEqual({ conversations: 1, attachments: 0 });
     expect(body.skipped).toEqual([
-      expect.objectContaining({ name: 'late.txt', from: 'ticket', reason: expect.stringContaining('expired') }),
+      expect.objectContaining({
+        name: 'late.txt',
+        from: 'ticket',
+        reason: expect.stringContaining('expired'),
+      }),
     ]);
-    expect(freshdesk.requests.filter((r) => r.host === 'attachments').map((r) => r.status)).toEqual([403, 403]);
+    expect(freshdesk.requests.filter((r) => r.host === 'attachments').map((r) => r.status)).toEqual([
+      403, 403,
+    ]);
     expect(b.gitlab.state(b.project.id).uploads).toHaveLength(0);
   });
 
@@ -127,7 +136,10 @@ describe('attachments: expired links and uploads GitLab refuses', () => {
     expect(res.status).toBe(201);
     expect(body.copied).toEqual({ conversations: 1, attachments: 1 });
     expect(body.skipped).toEqual([
-      expect.objectContaining({ name: 'big.bin', reason: expect.stringMatching(/GitLab refused it as too large.*413/) }),
+      expect.objectContaining({
+        name: 'big.bin',
+        reason: expect.stringMatching(/GitLab refused it as too large.*413/),
+      }),
     ]);
     expect(b.gitlab.state(b.project.id).uploads.map((u) => u.filename)).toEqual(['small.txt']);
     const issue = b.gitlab.state(b.project.id).issues[0]!;

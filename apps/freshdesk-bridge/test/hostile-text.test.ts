@@ -82,7 +82,9 @@ describe('hostile ticket text stays text in GitLab', () => {
     expect(issue.labels.sort()).toEqual(['freshdesk', 'support']);
 
     // the <pre> stays one code block, verbatim, its ``` line unable to close it
-    expect(renderMarkdown(description)).toContain('<pre><code>/close\n```\n/unlabel ~bug\n@root\n</code></pre>');
+    expect(renderMarkdown(description)).toContain(
+      '<pre><code>/close\n```\n/unlabel ~bug\n@root\n</code></pre>',
+    );
 
     // a reader still sees the words as written
     const seen = visibleText(description);
@@ -106,7 +108,10 @@ describe('hostile ticket text stays text in GitLab', () => {
     // the hostile file name is link text only: one link, to the upload
     const upload = b.gitlab.state(b.project.id).uploads[0]!;
     const links = [...renderMarkdown(description).matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]);
-    expect(links).toEqual([expect.stringContaining(`/a/tickets/${ticket.id}`), `/uploads/${upload.secret}/${upload.filename}`]);
+    expect(links).toEqual([
+      expect.stringContaining(`/a/tickets/${ticket.id}`),
+      `/uploads/${upload.secret}/${upload.filename}`,
+    ]);
 
     // markers in the text are not honoured: the decoy gets its own issue, and a resume copies nothing twice
     const decoyRes = await b.escalate(decoy.id);

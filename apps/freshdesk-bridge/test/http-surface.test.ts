@@ -99,7 +99,10 @@ describe('GET /userscript.user.js', () => {
     for (const line of [
       /^\/\/ @name\s+\S.*$/m,
       /^\/\/ @version\s+\d+\.\d+\.\d+$/m,
-      new RegExp(`^// @match\\s+https://${new URL(b.config.FRESHDESK_URL).hostname.replace(/[.]/g, '\\.')}/a/tickets/\\*$`, 'm'),
+      new RegExp(
+        `^// @match\\s+https://${new URL(b.config.FRESHDESK_URL).hostname.replace(/[.]/g, '\\.')}/a/tickets/\\*$`,
+        'm',
+      ),
       /^\/\/ @grant\s+GM_xmlhttpRequest$/m,
       new RegExp(`^// @connect\\s+${host.replace(/\./g, '\\.')}$`, 'm'),
       new RegExp(`^// @downloadURL\\s+${b.url.replace(/[.]/g, '\\.')}/userscript\\.user\\.js$`, 'm'),
@@ -152,7 +155,8 @@ describe('GET /escalations/:ticketId', () => {
     const ticket = b.freshdesk.addTicket({ subject: 'Lookup' });
     const get = () =>
       fetch(`${b.url}/escalations/${ticket.id}`, { headers: { authorization: `Bearer ${API_KEY}` } });
-    const searches = () => b.gitlab.requests.filter((r) => r.method === 'GET' && /\/issues$/.test(r.path)).length;
+    const searches = () =>
+      b.gitlab.requests.filter((r) => r.method === 'GET' && /\/issues$/.test(r.path)).length;
 
     expect((await get()).status).toBe(404);
     // escalating forgets the cached "not escalated"
@@ -161,7 +165,11 @@ describe('GET /escalations/:ticketId', () => {
     const open = await get();
     expect(open.status).toBe(200);
     expect(await open.json()).toEqual({
-      issue: { iid: issue.iid, url: `${b.gitlab.url}/${b.project.path}/-/issues/${issue.iid}`, state: 'open' },
+      issue: {
+        iid: issue.iid,
+        url: `${b.gitlab.url}/${b.project.path}/-/issues/${issue.iid}`,
+        state: 'open',
+      },
     });
 
     // closed in GitLab: within the cache's 30 s the old answer, without asking GitLab again

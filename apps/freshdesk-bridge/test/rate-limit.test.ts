@@ -41,7 +41,9 @@ describe('GitLab rate limits', () => {
     expect(body.copied.conversations).toBe(6);
 
     const issue = gitlab.state(b.project.id).issues[0]!;
-    expect(b.notes(issue.iid).map((n) => conversationIdFromMarker(n.body))).toEqual(conversations.map((c) => c.id));
+    expect(b.notes(issue.iid).map((n) => conversationIdFromMarker(n.body))).toEqual(
+      conversations.map((c) => c.id),
+    );
     const refused = gitlab.requests.filter((r) => r.status === 429);
     expect(refused.length).toBeGreaterThan(0);
     // the wait came from RateLimit-Reset: about one window, not a pile of short backoffs

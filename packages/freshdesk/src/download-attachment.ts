@@ -49,25 +49,27 @@ async function open(
   }
   const pinned = deps.allowPrivateHosts ? undefined : await resolvePinned(deps, url);
   const label = labelOf(url);
-  const res = await expiredAs403(deps, url, () => requestWithRetry(deps.retry, label, async () => {
-    try {
-      return await deps.http.get<Readable>(url.toString(), {
-        ...(pinned ? { lookup: pinned } : {}),
-        responseType: 'stream',
-        // the key goes to Freshdesk only, never to S3/CDN (a pre-signed URL with a second credential is refused there anyway)
-        ...(url.origin === deps.apiOrigin ? { auth: deps.auth } : {}),
-        // redirects are followed by hand below, so that the key never follows one to another host
-        maxRedirects: 0,
-        timeout: deps.timeoutMs,
-        decompress: false,
-        headers: { Accept: '*/*' },
-        validateStatus: (s) => (s >= 200 && s < 300) || [301, 302, 303, 307, 308].includes(s),
-      });
-    } catch (err) {
-      discard(err);
-      throw err;
-    }
-  }));
+  const res = await expiredAs403(deps, url, () =>
+    requestWithRetry(deps.retry, label, async () => {
+      try {
+        return await deps.http.get<Readable>(url.toString(), {
+          ...(pinned ? { lookup: pinned } : {}),
+          responseType: 'stream',
+          // the key goes to Freshdesk only, never to S3/CDN (a pre-signed URL with a second credential is refused there anyway)
+          ...(url.origin === deps.apiOrigin ? { auth: deps.auth } : {}),
+          // redirects are followed by hand below, so that the key never follows one to another host
+          maxRedirects: 0,
+          timeout: deps.timeoutMs,
+          decompress: false,
+          headers: { Accept: '*/*' },
+          validateStatus: (s) => (s >= 200 && s < 300) || [301, 302, 303, 307, 308].includes(s),
+        });
+      } catch (err) {
+        discard(err);
+        throw err;
+      }
+    }),
+  );
   if (res.status >= 300) {
     res.data.destroy();
     const location = res.headers.location;
@@ -95,7 +97,8 @@ async function resolvePinned(deps: DownloadDeps, url: URL) {
     throw new TemporaryError(`attachment host ${url.hostname} could not be resolved`, { cause: err });
   }
   const pinned = addresses.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }) as const);
-  return (_hostname: string, _opts: object, cb: (e: null, address: typeof pinned) => void) => cb(null, pinned);
+  return (_hostname: string, _opts: object, cb: (e: null, address: typeof pinned) => void) =>
+    cb(null, pinned);
 }
 
 /** A storage host (not Freshdesk's API) answering 403: the pre-signed link has expired. */

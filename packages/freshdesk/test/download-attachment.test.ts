@@ -107,7 +107,9 @@ describe('downloadAttachment', () => {
   it('refuses an attachment over maxBytes before streaming it', async () => {
     const ticket = double.addTicket({ attachments: [{ name: 'e.bin', size: 2 * MB }] });
     const { freshdesk } = clientFor(double);
-    const err = await failureOf(freshdesk.downloadAttachment(ticket.attachments[0]!.url, { ...DOUBLE, maxBytes: MB }));
+    const err = await failureOf(
+      freshdesk.downloadAttachment(ticket.attachments[0]!.url, { ...DOUBLE, maxBytes: MB }),
+    );
     expect(err).toBeInstanceOf(PermanentError);
     expect(err.message).toContain(String(2 * MB));
   });

@@ -241,7 +241,11 @@ describe('Freshdesk double: attachment links that expire, sizes and types an acc
   };
 
   it('a link answers 403 "Request has expired" once its time is up; a new ticket read hands out a fresh one', async () => {
-    fd = await startFreshdeskDouble({ apiKey: 'test-api-key-123', attachmentLinkTtlMs: 60_000, now: () => now });
+    fd = await startFreshdeskDouble({
+      apiKey: 'test-api-key-123',
+      attachmentLinkTtlMs: 60_000,
+      now: () => now,
+    });
     const t = fd.addTicket({ attachments: [{ name: 'a.txt', content: 'hello' }] });
     const first = (await readTicket(t.id)).attachments[0]!.attachment_url;
     expect(await (await fetch(first)).text()).toBe('hello');

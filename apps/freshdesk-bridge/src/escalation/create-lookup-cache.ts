@@ -18,7 +18,11 @@ export interface LookupCache {
   forget(ticketId: number): void;
 }
 
-export function createLookupCache(opts: { ttlMs: number; now: () => number; maxEntries?: number }): LookupCache {
+export function createLookupCache(opts: {
+  ttlMs: number;
+  now: () => number;
+  maxEntries?: number;
+}): LookupCache {
   const entries = new Map<number, { value: LinkedIssue | null; until: number }>();
   const max = opts.maxEntries ?? 5000;
   return {

@@ -21,7 +21,11 @@ export function renderUserscript(template: string, publicUrl: string, freshdeskU
 }
 
 /** GET /userscript.user.js: no API key needed; the key is asked for in the browser. */
-export function serveUserscript(publicUrl: string, freshdeskUrl: string, file = USERSCRIPT_FILE): RequestHandler {
+export function serveUserscript(
+  publicUrl: string,
+  freshdeskUrl: string,
+  file = USERSCRIPT_FILE,
+): RequestHandler {
   const body = renderUserscript(readFileSync(file, 'utf8'), publicUrl, freshdeskUrl);
   return (_req, res) => {
     res.setHeader('Content-Type', 'text/javascript; charset=utf-8');

@@ -47,6 +47,8 @@ export interface StartOptions {
   notePacing?: { perMinute: number; burst: number };
   gitlabDouble?: GitLabDouble;
   freshdeskDouble?: FreshdeskDouble;
+  /** A project already in the GitLab double (a second replica of the same bridge); default: a new one. */
+  project?: { id: number; path: string };
   /** The bridge's clock (GET /escalations/:ticketId caching). */
   now?: () => number;
 }
@@ -58,7 +60,7 @@ export interface StartOptions {
 export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
   const gitlab = opts.gitlabDouble ?? (await startGitLabDouble());
   const freshdesk = opts.freshdeskDouble ?? (await startFreshdeskDouble());
-  const project = gitlab.addProject({ path: 'support/escalations' });
+  const project = opts.project ?? gitlab.addProject({ path: 'support/escalations' });
   const logs: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -91,6 +93,7 @@ export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
     BRIDGE_ALLOW_PRIVATE_HOSTS: true,
     GITLAB_WEBHOOK_SECRET: undefined,
     WEBHOOK_SPOOL_DIR: spool,
+    DATABASE_URL: undefined,
     ...opts.config,
   };
   const bridge = createApp({

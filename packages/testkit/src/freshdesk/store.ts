@@ -17,7 +17,10 @@ export function freshdeskTime(ms: number): string {
 
 /** `X-Amz-Date` form: `20240101T000000Z`. */
 export function amzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The agent whose API key the double accepts: notes added through the API are theirs. */
