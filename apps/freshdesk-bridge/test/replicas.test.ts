@@ -60,6 +60,20 @@ async function clearRows(): Promise<void> {
   await client.end();
 }
 
+describe('DATABASE_URL at start', () => {
+  it('an unreachable database stops the start with a ConfigError naming DATABASE_URL, never its password', async () => {
+    const url = new URL(pg.url);
+    url.password = 'hunter2-secret-pw';
+    url.port = '1';
+    await expect(startBridge({ config: { DATABASE_URL: url.toString() } })).rejects.toThrow(
+      expect.objectContaining({ name: 'ConfigError', message: expect.stringContaining('DATABASE_URL') }),
+    );
+    await startBridge({ config: { DATABASE_URL: url.toString() } }).catch((err: Error) => {
+      expect(err.message).not.toContain('hunter2-secret-pw');
+    });
+  }, 60_000);
+});
+
 describe('[slow] two replicas on one PostgreSQL', () => {
   beforeEach(clearRows);
 

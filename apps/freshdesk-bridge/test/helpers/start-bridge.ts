@@ -118,7 +118,16 @@ export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
     ...(opts.now ? { now: opts.now } : {}),
     retry: { baseDelayMs: 10, maxDelayMs: 100 },
   });
-  await bridge.start();
+  try {
+    await bridge.start();
+  } catch (err) {
+    // e.g. a DATABASE_URL that does not connect: leave nothing running behind
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (!opts.gitlabDouble) await gitlab.close();
+    if (!opts.freshdeskDouble) await freshdesk.close();
+    rmSync(spool, { recursive: true, force: true });
+    throw err;
+  }
   server.on('request', bridge.app);
   return {
     url,
