@@ -24,7 +24,8 @@ export async function lookUpEscalation(
       throw err;
     }
   }
-  const issue = await findEscalatedIssue(deps, ticketId, ticket);
+  const recorded = (await deps.records?.issueOf(ticketId)) ?? null;
+  const issue = await findEscalatedIssue(deps, ticketId, ticket, recorded);
   const linked: LinkedIssue | null = issue
     ? { iid: issue.iid, url: issue.webUrl, state: issue.state === 'closed' ? 'closed' : 'open' }
     : null;
