@@ -32,6 +32,8 @@ export async function startServer(
     maxBytes?: number;
     scriptTimeout?: number;
     killGraceMs?: number;
+    idleTimeout?: number;
+    maxUnverified?: number;
   } = {},
 ): Promise<TestServer> {
   const dir = opts.dir ?? tempDir('rel');
@@ -44,7 +46,7 @@ export async function startServer(
   const stream = new PassThrough();
   stream.on('data', (c: Buffer) => captured.push(c));
   const log = createLogger({ service: 'release-api', level: 'debug', secrets: [SECRET], stream });
-  const app = createApp({
+  const service = createApp({
     config: {
       PORT: 0,
       HOST: '127.0.0.1',
@@ -53,19 +55,31 @@ export async function startServer(
       RELEASE_PRODUCTS_FILE: productsFile,
       RELEASE_MAX_BYTES: opts.maxBytes ?? 100 * 1024 * 1024,
       RELEASE_SCRIPT_TIMEOUT: opts.scriptTimeout ?? 30,
+      RELEASE_IDLE_TIMEOUT: opts.idleTimeout ?? 30,
+      RELEASE_MAX_UNVERIFIED: opts.maxUnverified ?? 16,
     },
     log,
     scriptEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     killGraceMs: opts.killGraceMs ?? 500,
   });
-  const running = await listen(app, { port: 0, host: '127.0.0.1', log, graceMs: 5000 });
+  await service.start();
+  const running = await listen(service.app, {
+    port: 0,
+    host: '127.0.0.1',
+    log,
+    graceMs: 5000,
+    headersTimeoutMs: (opts.idleTimeout ?? 30) * 1000,
+  });
   return {
     url: running.url,
     port: Number(new URL(running.url).port),
     dir,
     logs: () => Buffer.concat(captured).toString('utf8'),
     running,
-    close: () => running.close(),
+    close: async () => {
+      await running.close();
+      await service.stop();
+    },
   };
 }
 

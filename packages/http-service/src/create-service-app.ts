@@ -3,10 +3,15 @@ import express, { type Express, type Request } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from '@devops/logger';
 
+/** What every HTTP app's createApp returns. */
 export interface ServiceApp {
   app: Express;
   /** This app's own metrics registry: add counters here, they appear on /metrics. */
   registry: Registry;
+  /** Begins background work (e.g. replaying a spool); call once before listening. */
+  start(): Promise<void>;
+  /** Finishes work in flight; call after the server stopped accepting. */
+  stop(): Promise<void>;
 }
 
 export interface RequestWithLog extends Request {
@@ -23,7 +28,7 @@ export function createServiceApp(opts: {
   service: string;
   log: Logger;
   defaultMetrics?: boolean;
-}): ServiceApp {
+}): Pick<ServiceApp, 'app' | 'registry'> {
   const registry = new Registry();
   registry.setDefaultLabels({ service: opts.service });
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Logger } from '@devops/logger';
+import { releaseEnvEntries } from './release-env-entries';
 import { artifactName, versionDir, type ReleaseRecord } from './release-record';
 import type { ReleaseMetrics } from './release-metrics';
 import { runReleaseScript, scriptSucceeded } from './run-release-script';
@@ -8,14 +9,13 @@ import { writeFileDurably } from './write-durably';
 /**
  * Runs the product's script for a stored release and records the result in
  * its release.json: `script <tgz> <release.env>`, cwd the version folder,
- * the release.env entries also as RELEASE_<KEY> in its environment.
+ * the RELEASE_<KEY> entries of release.env also in its environment.
  */
 export async function runProductScript(opts: {
   record: ReleaseRecord;
   releaseDir: string;
   script: string;
   timeoutSeconds: number;
-  envEntries: [string, string, string][];
   baseEnv: Record<string, string>;
   log: Logger;
   metrics: ReleaseMetrics;
@@ -25,7 +25,7 @@ export async function runProductScript(opts: {
   const { record } = opts;
   const dir = versionDir(opts.releaseDir, record.product, record.version);
   const env: Record<string, string> = { ...opts.baseEnv };
-  for (const [key, value] of opts.envEntries) env[`RELEASE_${key}`] = value;
+  for (const [key, value] of releaseEnvEntries(record)) env[key] = value;
   const startedAt = opts.now().toISOString();
   await writeFileDurably(
     path.join(dir, 'release.json'),
