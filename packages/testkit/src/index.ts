@@ -10,3 +10,11 @@ export type * from './gitlab/model';
 export { seedDemo } from './gitlab/seed-demo';
 export { loadWebhookFixture, webhookFixturesDir } from './load-webhook-fixture';
 export * from './freshdesk';
+export {
+  quickActions,
+  liveMentions,
+  htmlComments,
+  referenceText,
+  visibleText,
+  renderMarkdown,
+} from './gitlab-reading';
