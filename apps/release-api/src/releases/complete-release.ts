@@ -7,7 +7,7 @@ import { checksumMismatch, conflict, type Outcome } from './refusals';
 import { artifactName, describeRelease, versionDir, type ReleaseRecord } from './release-record';
 import type { ReleaseMetrics } from './release-metrics';
 import { runProductScript } from './run-product-script';
-import { writeFileDurably } from './write-durably';
+import { writeReleaseRecord } from './write-release-record';
 
 export interface CompleteDeps {
   releaseDir: string;
@@ -46,10 +46,7 @@ export async function completeRelease(received: Received, deps: CompleteDeps, lo
     );
     if (!script) {
       record = { ...record, status: 'published' };
-      await writeFileDurably(
-        path.join(versionDir(deps.releaseDir, record.product, record.version), 'release.json'),
-        `${JSON.stringify(record, null, 2)}\n`,
-      );
+      await writeReleaseRecord(versionDir(deps.releaseDir, record.product, record.version), record);
       return { status: 201, body: describeRelease(record), result: 'rerun' };
     }
   } else {

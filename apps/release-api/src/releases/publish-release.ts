@@ -1,10 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { makeDirDurably, syncDir, writeFileDurably } from '@devops/durable-fs';
 import { ConflictError } from '@devops/errors';
 import { formatReleaseEnv } from './format-release-env';
 import { releaseEnvEntries } from './release-env-entries';
 import { versionDir, type ReleaseRecord } from './release-record';
-import { fsyncDir, makeDirDurably, writeFileDurably } from './write-durably';
+import { RELEASE_FILE_MODE, writeReleaseRecord } from './write-release-record';
 
 /**
  * Publishes a fully received and checked upload. `stagingDir` (inside
@@ -22,8 +23,9 @@ export async function publishRelease(opts: {
   await writeFileDurably(
     path.join(opts.stagingDir, 'release.env'),
     formatReleaseEnv(releaseEnvEntries(record)),
+    { mode: RELEASE_FILE_MODE },
   );
-  await writeFileDurably(path.join(opts.stagingDir, 'release.json'), `${JSON.stringify(record, null, 2)}\n`);
+  await writeReleaseRecord(opts.stagingDir, record);
   const productDir = path.join(opts.releaseDir, record.product);
   await makeDirDurably(productDir);
   try {
@@ -37,5 +39,5 @@ export async function publishRelease(opts: {
     }
     throw err;
   }
-  await fsyncDir(productDir);
+  await syncDir(productDir);
 }
