@@ -11,6 +11,7 @@ import { loadProducts, type Products } from './releases/load-products';
 import { lockRelease } from './releases/lock-release';
 import { postRelease } from './releases/post-release';
 import { createReleaseMetrics } from './releases/release-metrics';
+import { serveReleaseListing } from './releases/serve-release-listing';
 
 export interface AppDeps {
   config: ConfigOf<typeof settings>;
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps): ServiceApp {
       killGraceMs: deps.killGraceMs,
     }),
   );
+  app.use(serveReleaseListing({ releaseDir: config.RELEASE_DIR, secret: config.RELEASE_SHARED_SECRET }));
   return {
     app,
     registry,

@@ -34,6 +34,7 @@ export async function startServer(
     killGraceMs?: number;
     idleTimeout?: number;
     maxUnverified?: number;
+    now?: () => Date;
   } = {},
 ): Promise<TestServer> {
   const dir = opts.dir ?? tempDir('rel');
@@ -61,6 +62,7 @@ export async function startServer(
     log,
     scriptEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     killGraceMs: opts.killGraceMs ?? 500,
+    now: opts.now,
   });
   await service.start();
   const running = await listen(service.app, {
@@ -174,6 +176,33 @@ export function post(
     });
     req.end(body);
   });
+}
+
+export function get(url: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: Record<string, unknown> = {};
+          try {
+            json = JSON.parse(text) as Record<string, unknown>;
+          } catch {
+            // not JSON
+          }
+          resolve({ status: res.statusCode ?? 0, json, text, headers: res.headers });
+        });
+      })
+      .on('error', reject);
+  });
+}
+
+/** A clock that ticks one minute per call, from 2026-01-01: publish times in upload order. */
+export function tickingClock(): () => Date {
+  let minutes = 0;
+  return () => new Date(Date.UTC(2026, 0, 1, 0, minutes++));
 }
 
 export function upload(url: string, parts: Part[], headers: Record<string, string> = {}): Promise<Reply> {
