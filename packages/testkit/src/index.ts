@@ -18,3 +18,4 @@ export {
   visibleText,
   renderMarkdown,
 } from './gitlab-reading';
+export { startPostgres, type PostgresServer, type StartPostgresOptions } from './postgres/start-postgres';
