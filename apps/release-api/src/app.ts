@@ -1,14 +1,14 @@
 import fs from 'node:fs';
+import { openDatabase, type Database } from '@devops/db';
 import type { ServiceApp } from '@devops/http-service';
 import { createServiceApp } from '@devops/http-service';
 import type { Logger } from '@devops/logger';
 import type { ConfigOf } from '@devops/config';
 import type { settings } from './config';
-import type { LockVersion } from './releases/admit-upload';
+import { chooseVersionLock } from './releases/choose-version-lock';
 import { cleanStaging } from './releases/clean-staging';
 import { limitUnverified } from './releases/limit-unverified';
 import { loadProducts, type Products } from './releases/load-products';
-import { lockRelease } from './releases/lock-release';
 import { postRelease } from './releases/post-release';
 import { createReleaseMetrics } from './releases/release-metrics';
 import { serveReleaseListing } from './releases/serve-release-listing';
@@ -25,8 +25,10 @@ export interface AppDeps {
 
 /**
  * The release-api app. Reads RELEASE_PRODUCTS_FILE once (a bad file is a
- * ConfigError: exit 78) and creates RELEASE_DIR; start() removes staging
- * folders this host's dead processes left behind.
+ * ConfigError: exit 78) and creates RELEASE_DIR. start() opens DATABASE_URL
+ * when set (the per-version locks then live in PostgreSQL; a bad or
+ * unreachable URL is a ConfigError) and removes staging folders this host's
+ * dead processes left behind; stop() closes the database.
  */
 export function createApp(deps: AppDeps): ServiceApp {
   const { config, log } = deps;
@@ -34,8 +36,15 @@ export function createApp(deps: AppDeps): ServiceApp {
   fs.mkdirSync(config.RELEASE_DIR, { recursive: true });
   const { app, registry } = createServiceApp({ service: 'release-api', log });
   const metrics = createReleaseMetrics(registry);
-  const lockVersion: LockVersion = (product, version) =>
-    lockRelease(config.RELEASE_DIR, product, version, log);
+  let database: Database | undefined;
+  const lockVersion = chooseVersionLock({
+    releaseDir: config.RELEASE_DIR,
+    database: () => {
+      if (config.DATABASE_URL && !database) throw new Error('the database is not open: call start() first');
+      return database;
+    },
+    log,
+  });
   app.post(
     '/releases',
     postRelease({
@@ -54,6 +63,10 @@ export function createApp(deps: AppDeps): ServiceApp {
     app,
     registry,
     async start() {
+      if (config.DATABASE_URL) {
+        database = await openDatabase(config.DATABASE_URL, { log, app: 'release-api' });
+        log.info(`per-version locks in PostgreSQL (${database.description})`);
+      }
       try {
         const removed = await cleanStaging(config.RELEASE_DIR);
         if (removed.length) log.info(`removed ${removed.length} staging folder(s) left by stopped processes`);
@@ -62,7 +75,9 @@ export function createApp(deps: AppDeps): ServiceApp {
       }
     },
     async stop() {
-      // Uploads in flight finish with their requests (the server waits for them).
+      // Called once the server has closed: uploads in flight have finished, their locks are released.
+      await database?.close();
+      database = undefined;
     },
   };
 }

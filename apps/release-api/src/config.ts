@@ -1,4 +1,5 @@
 import { bytes, integer, text } from '@devops/config';
+import { databaseSettings } from '@devops/db';
 import { serverSettings } from '@devops/http-service';
 
 export const settings = {
@@ -25,6 +26,7 @@ export const settings = {
     min: 1,
     description: 'Seconds a request may send nothing (headers or body) before its connection is closed',
   }),
+  ...databaseSettings,
   RELEASE_MAX_UNVERIFIED: integer({
     default: 16,
     min: 1,

@@ -35,6 +35,7 @@ export async function startServer(
     idleTimeout?: number;
     maxUnverified?: number;
     now?: () => Date;
+    databaseUrl?: string;
   } = {},
 ): Promise<TestServer> {
   const dir = opts.dir ?? tempDir('rel');
@@ -58,6 +59,7 @@ export async function startServer(
       RELEASE_SCRIPT_TIMEOUT: opts.scriptTimeout ?? 30,
       RELEASE_IDLE_TIMEOUT: opts.idleTimeout ?? 30,
       RELEASE_MAX_UNVERIFIED: opts.maxUnverified ?? 16,
+      DATABASE_URL: opts.databaseUrl,
     },
     log,
     scriptEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },

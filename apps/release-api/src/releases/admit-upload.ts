@@ -1,5 +1,6 @@
+import { TemporaryError } from '@devops/errors';
 import type { Cleanups } from './cleanups';
-import { conflict, UploadRefused } from './refusals';
+import { conflict, lockUnavailable, UploadRefused } from './refusals';
 import { readReleaseRecord, versionDir, type ReleaseRecord } from './release-record';
 import type { ReleaseFields } from './validate-fields';
 
@@ -14,7 +15,8 @@ export interface Admission {
 
 /**
  * Stage 4 (admit): takes the product+version lock (409 when another upload
- * holds it; released by `cleanups`), then compares with what is published:
+ * holds it, 503 when its database is unreachable; released by `cleanups`),
+ * then compares with what is published:
  * other content (or an unreadable release.json) is 409. Throws UploadRefused.
  */
 export async function admitUpload(
@@ -22,7 +24,12 @@ export async function admitUpload(
   opts: { releaseDir: string; lockVersion: LockVersion; cleanups: Cleanups },
 ): Promise<Admission> {
   const { product, version } = fields;
-  const unlock = await opts.lockVersion(product, version);
+  const unlock = await opts.lockVersion(product, version).catch((err: unknown) => {
+    // The lock's database is unreachable: the client may retry, nothing was taken.
+    if (err instanceof TemporaryError)
+      throw new UploadRefused(lockUnavailable('its database is unreachable', 5));
+    throw err;
+  });
   if (!unlock) throw new UploadRefused(conflict(`an upload of ${product} ${version} is in progress`));
   opts.cleanups.add(unlock);
   const existing = await readReleaseRecord(versionDir(opts.releaseDir, product, version));

@@ -43,6 +43,13 @@ export const busy = (retryAfterSeconds: number): Outcome => ({
   headers: { 'Retry-After': String(retryAfterSeconds) },
 });
 
+export const lockUnavailable = (reason: string, retryAfterSeconds: number): Outcome => ({
+  status: 503,
+  body: { error: `cannot take the version lock now (${reason}): try again shortly` },
+  result: 'unavailable',
+  headers: { 'Retry-After': String(retryAfterSeconds) },
+});
+
 export const unknownProduct = (product: string): Outcome => ({
   status: 404,
   body: { error: `unknown product "${product}": it is not in the products file` },
