@@ -88,6 +88,24 @@ describe('abuse: idle and unauthenticated connections', () => {
     raw.sock.destroy();
   });
 
+  it('a request that trickles fields but no secret is closed after RELEASE_IDLE_TIMEOUT and leaves nothing', async () => {
+    const data = gzipData(1000);
+    const { body, contentType } = multipart(releaseParts(data, { secret: null }));
+    const raw = await openRaw(server, requestHead(body, contentType));
+    let at = 0;
+    const drip = setInterval(() => {
+      if (at < body.length - 100) raw.sock.write(body.subarray(at, (at += 1)));
+    }, 100);
+    try {
+      expect(await closedWithin(raw, 4000)).toBe(true);
+    } finally {
+      clearInterval(drip);
+    }
+    expect(raw.received()).toBe('');
+    expect(server.logs()).toContain('no valid secret within 1 s');
+    expect(listTree(server.dir)).toEqual([]);
+  });
+
   it('a connection that sends nothing, or only part of its headers, is closed after the timeout', async () => {
     const silent = await openRaw(server);
     const partial = await openRaw(server, 'POST /releases HTTP/1.1\r\nHost: x\r\n');

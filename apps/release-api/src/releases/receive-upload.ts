@@ -85,12 +85,25 @@ export async function receiveUpload(
     });
     cleanups.add(stopWatching);
 
+    // However slowly it trickles, a request gets RELEASE_IDLE_TIMEOUT to present its secret.
+    const deadline = head.verified
+      ? undefined
+      : setTimeout(() => {
+          const seconds = Math.round(deps.idleMs / 1000);
+          controller.abort(new UploadAborted(`no valid secret within ${seconds} s: connection closed`));
+          req.socket.destroy();
+        }, deps.idleMs);
+    const verified = () => {
+      clearTimeout(deadline);
+      leave();
+    };
+    cleanups.add(verified);
     const { received, file } = await readFieldsUntilFile(parts, {
       secret: deps.secret,
       verified: head.verified,
-      onVerified: leave,
+      onVerified: verified,
     });
-    leave();
+    verified();
     const { fields, product } = checkUploadFields(received, { products: deps.products, secret: deps.secret });
     const admission = await admitUpload(fields, {
       releaseDir: deps.releaseDir,
