@@ -1,14 +1,16 @@
 import fs from 'node:fs';
-import { openDatabase, type Database } from '@devops/db';
+import type { Database } from '@devops/db';
 import type { ServiceApp } from '@devops/http-service';
 import { createServiceApp } from '@devops/http-service';
 import type { Logger } from '@devops/logger';
 import type { ConfigOf } from '@devops/config';
 import type { settings } from './config';
-import { chooseVersionLock } from './releases/choose-version-lock';
+import type { LockVersion } from './releases/admit-upload';
 import { cleanStaging } from './releases/clean-staging';
 import { limitUnverified } from './releases/limit-unverified';
 import { loadProducts, type Products } from './releases/load-products';
+import { lockRelease } from './releases/lock-release';
+import { lockVersionInDatabase } from './releases/lock-version-in-database';
 import { postRelease } from './releases/post-release';
 import { createReleaseMetrics } from './releases/release-metrics';
 import { serveReleaseListing } from './releases/serve-release-listing';
@@ -37,14 +39,12 @@ export function createApp(deps: AppDeps): ServiceApp {
   const { app, registry } = createServiceApp({ service: 'release-api', log });
   const metrics = createReleaseMetrics(registry);
   let database: Database | undefined;
-  const lockVersion = chooseVersionLock({
-    releaseDir: config.RELEASE_DIR,
-    database: () => {
-      if (config.DATABASE_URL && !database) throw new Error('the database is not open: call start() first');
-      return database;
-    },
-    log,
-  });
+  let lockInDatabase: LockVersion | undefined;
+  const lockVersion: LockVersion = (product, version) => {
+    if (lockInDatabase) return lockInDatabase(product, version);
+    if (config.DATABASE_URL) throw new Error('the database is not open: call start() first');
+    return lockRelease(config.RELEASE_DIR, product, version, log);
+  };
   app.post(
     '/releases',
     postRelease({
@@ -64,7 +64,10 @@ export function createApp(deps: AppDeps): ServiceApp {
     registry,
     async start() {
       if (config.DATABASE_URL) {
+        // Loaded only when used: pg alone adds ~17 MiB to every process.
+        const { openDatabase, tryAdvisoryLock } = await import('@devops/db');
         database = await openDatabase(config.DATABASE_URL, { log, app: 'release-api' });
+        lockInDatabase = lockVersionInDatabase(database, tryAdvisoryLock, log);
         log.info(`per-version locks in PostgreSQL (${database.description})`);
       }
       try {
@@ -76,6 +79,7 @@ export function createApp(deps: AppDeps): ServiceApp {
     },
     async stop() {
       // Called once the server has closed: uploads in flight have finished, their locks are released.
+      lockInDatabase = undefined;
       await database?.close();
       database = undefined;
     },
