@@ -11,8 +11,13 @@ import { freePort, makeTgz, waitForPort } from './bench-kit.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const appDir = path.resolve(here, '..');
+// The reference beside the repository (/work/main) or beside a worktree of it (/work/wt/<name>).
 const goSource =
-  process.env.GO_RELEASE_API_DIR ?? path.resolve(appDir, '../../../shared/bench/go-release-api');
+  process.env.GO_RELEASE_API_DIR ??
+  ['../../../shared/bench/go-release-api', '../../../../shared/bench/go-release-api']
+    .map((p) => path.resolve(appDir, p))
+    .find((p) => fs.existsSync(p)) ??
+  path.resolve(appDir, '../../../shared/bench/go-release-api');
 const args = process.argv.slice(2);
 const rounds = Number(args[args.indexOf('--rounds') + 1]) || 3;
 const skip4g = args.includes('--skip-4g');
@@ -66,6 +71,13 @@ async function startGo(bin, dir) {
 function stop(server) {
   server.child.kill('SIGTERM');
   return new Promise((r) => server.child.once('exit', r));
+}
+
+/** utime + stime of a process, in seconds (clock ticks of 1/100 s). */
+function cpuSeconds(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function vmHWM(pid) {
@@ -152,6 +164,7 @@ async function main() {
   const ours = await startOurs(oursDir);
   const go = goBin ? await startGo(goBin, goDir) : undefined;
   const times = { ours: [], go: [] };
+  const cpu = { ours: [], go: [] };
   for (let i = 0; i <= rounds; i++) {
     for (const [name, server, dir] of [
       ['ours', ours, oursDir],
@@ -161,15 +174,18 @@ async function main() {
       // Start every run without the other server's dirty pages waiting for writeback
       // (the Go reference never fsyncs: its 1 GiB would be flushed during our next run).
       spawnSync('sync');
+      const cpuBefore = cpuSeconds(server.child.pid);
       const s = curlUpload(server.url, file1, md5one, `1.0.${i}`);
+      const c = cpuSeconds(server.child.pid) - cpuBefore;
       if (i === 0) {
         console.log(`warm-up ${name.padEnd(4)} ${s.toFixed(2)} s (not counted)`);
         fs.rmSync(path.join(dir, 'bench'), { recursive: true, force: true });
         continue;
       }
       times[name].push(s);
+      cpu[name].push(c);
       console.log(
-        `round ${i} ${name.padEnd(4)} ${s.toFixed(2)} s  ${mib(size1 / s)} MiB/s  (load ${load()})`,
+        `round ${i} ${name.padEnd(4)} ${s.toFixed(2)} s  ${mib(size1 / s)} MiB/s  server CPU ${c.toFixed(2)} s  (load ${load()})`,
       );
       fs.rmSync(path.join(dir, 'bench'), { recursive: true, force: true });
     }
@@ -190,6 +206,11 @@ async function main() {
     console.log(`go:   median ${mib(goRate)} MiB/s over ${rounds} runs (${spread(times.go)})`);
     console.log(
       `throughput ratio ours/go: ${ratio.toFixed(2)} (target >= 0.9) ${ratio >= 0.9 ? 'MET' : 'MISSED'}`,
+    );
+    // Wall time swings with the other work on a shared machine; CPU per upload much less.
+    console.log(
+      `server CPU per GiB (utime+stime), median: ours ${median(cpu.ours).toFixed(2)} s, go ${median(cpu.go).toFixed(2)} s; ` +
+        `CPU ratio go/ours ${(median(cpu.go) / median(cpu.ours)).toFixed(2)}`,
     );
   }
 
