@@ -26,10 +26,10 @@ export const settings = {
     min: 1,
     description: 'Seconds a request may send nothing (headers or body) before its connection is closed',
   }),
-  ...databaseSettings,
   RELEASE_MAX_UNVERIFIED: integer({
     default: 16,
     min: 1,
     description: 'Uploads read at once before their secret is verified; more are answered 503',
   }),
+  ...databaseSettings,
 };
