@@ -1,10 +1,11 @@
 import type { EventHandler } from '@devops/webhooks';
 import { boardLabelFor, type BoardConfig } from './board/board-settings';
 import { moveIssues } from './board/move-issues';
+import { throwIfRefused } from './board/throw-if-refused';
 import type { BoardSyncMetrics } from './create-metrics';
 import { chooseMergeRequestMove } from './choose-merge-request-move';
 import { findIssueReferences, type IssueReference } from './references/find-issue-references';
-import type { MergeRequestPayload } from './payloads';
+import type { MergeRequestPayload } from '@devops/webhooks';
 
 export type BoardSyncConfig = BoardConfig & { GITLAB_URL: string };
 
@@ -54,6 +55,7 @@ export function createMergeRequestHandler(
         allowBackwards: d.allowBackwards,
       });
       metrics.count(outcomes);
+      throwIfRefused(outcomes);
     },
   };
 }

@@ -3,15 +3,11 @@ import express, { type Express, type Request } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from '@devops/logger';
 
-/** What every HTTP app's createApp returns. */
-export interface ServiceApp {
+/** The shared HTTP base of a service (createServiceApp); an app's createApp builds its ServiceApp on it. */
+export interface ServiceBase {
   app: Express;
   /** This app's own metrics registry: add counters here, they appear on /metrics. */
   registry: Registry;
-  /** Begins background work (e.g. replaying a spool); call once before listening. */
-  start(): Promise<void>;
-  /** Finishes work in flight; call after the server stopped accepting. */
-  stop(): Promise<void>;
 }
 
 export interface RequestWithLog extends Request {
@@ -28,7 +24,7 @@ export function createServiceApp(opts: {
   service: string;
   log: Logger;
   defaultMetrics?: boolean;
-}): Pick<ServiceApp, 'app' | 'registry'> {
+}): ServiceBase {
   const registry = new Registry();
   registry.setDefaultLabels({ service: opts.service });
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
