@@ -3,7 +3,8 @@ import { serverSettings } from '@devops/http-service';
 import { gitlabSettings } from '@devops/gitlab';
 import { webhookSettings } from '@devops/webhooks';
 import { freshdeskSettings } from '@devops/freshdesk';
-import { databaseSettings } from '@devops/db';
+// only the setting: the package's index loads pg (~17 MiB RSS), which a bridge without DATABASE_URL never needs
+import { databaseSettings } from '@devops/db/dist/settings';
 
 export const settings = {
   ...serverSettings(3002),
