@@ -119,7 +119,9 @@ describe('ci/lib-tagger.gitlab-ci.yml', () => {
   it('runs the image ${LIB_TAGGER_IMAGE}, by default the released one in the instance registry, through its CLI', () => {
     const image = typeof job.image === 'string' ? { name: job.image } : job.image!;
     expect(image.name).toBe('${LIB_TAGGER_IMAGE}');
-    expect(job.variables?.LIB_TAGGER_IMAGE).toMatch(/^\$\{CI_REGISTRY\}\/[\w./-]+\/lib-tagger:\d+\.\d+\.\d+$/);
+    expect(job.variables?.LIB_TAGGER_IMAGE).toMatch(
+      /^\$\{CI_REGISTRY\}\/[\w./-]+\/lib-tagger:\d+\.\d+\.\d+$/,
+    );
     expect(image.entrypoint).toEqual(['']);
     expect(job.script?.join('\n')).toMatch(/node "?\$\{?LIB_TAGGER_MAIN\}?"?/);
     expect(job.variables?.LIB_TAGGER_MAIN).toBe('/srv/apps/lib-tagger/dist/main.js');
