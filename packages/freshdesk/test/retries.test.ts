@@ -11,13 +11,13 @@ describe('retries', () => {
 
   it('waits at least Retry-After on 429, then succeeds', async () => {
     const ticket = double.addTicket({ subject: 'after the limit' });
-    double.injectFault({ status: 429, retryAfter: 1, times: 1 });
-    const { freshdesk, lines } = clientFor(double);
-    const started = Date.now();
+    double.injectFault({ status: 429, retryAfter: 30, times: 1 });
+    const { freshdesk, lines, clock } = clientFor(double);
     const got = await freshdesk.getTicket(ticket.id);
-    const elapsed = Date.now() - started;
     expect(got.subject).toBe('after the limit');
-    expect(elapsed).toBeGreaterThanOrEqual(1000);
+    expect(clock.slept).toHaveLength(1);
+    expect(clock.slept[0]).toBeGreaterThanOrEqual(30_000);
+    expect(clock.slept[0]).toBeLessThan(30_000 + 10); // plus less than one base step of jitter
     expect(double.requests.map((r) => r.status)).toEqual([429, 200]);
     expect(lines.join('')).toMatch(/429.*retrying in \d+ ms/);
   });

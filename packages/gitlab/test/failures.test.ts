@@ -1,14 +1,15 @@
 import { ConflictError, NotFoundError, PermanentError, TemporaryError } from '@devops/errors';
 import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
 import { createGitLab, type GitLabPort } from '../src';
-import { captureLog, setup } from './helpers';
+import { captureLog, setup, type fakeClock } from './helpers';
 
 let gitlab: GitLabDouble;
 let client: GitLabPort;
 let lines: string[];
+let clock: ReturnType<typeof fakeClock>;
 let projectId: number;
 beforeEach(async () => {
-  ({ gitlab, client, lines } = await setup());
+  ({ gitlab, client, lines, clock } = await setup());
   projectId = gitlab.addProject({ path: 'group/app' }).id;
 });
 afterEach(() => gitlab.close());
@@ -18,13 +19,48 @@ const projectGets = () =>
 
 describe('temporary failures are retried', () => {
   it('waits at least Retry-After after a 429, then succeeds', async () => {
-    gitlab.injectFault({ status: 429, retryAfter: 1, times: 1 });
-    const started = Date.now();
+    gitlab.injectFault({ status: 429, retryAfter: 30, times: 1 });
     const project = await client.getProject('group/app');
-    const waited = Date.now() - started;
     expect(project.id).toBe(projectId);
-    expect(waited).toBeGreaterThanOrEqual(1000);
+    expect(clock.slept).toHaveLength(1);
+    expect(clock.slept[0]).toBeGreaterThanOrEqual(30_000);
+    expect(clock.slept[0]).toBeLessThan(30_000 + 5); // plus less than one base step of jitter
     expect(projectGets().map((r) => r.status)).toEqual([429, 200]);
+  });
+
+  it('waits out a 429 with only RateLimit-Reset (a GitLab application limit) as long as it says, then posts', async () => {
+    const issue = gitlab.addIssue(projectId, { title: 't' });
+    // notes refused until the window resets 42 s from now (on the clock the double and the client share)
+    gitlab.injectFault({ rateLimitReset: 42, times: Infinity, method: 'POST', path: /\/notes$/ });
+    await client.createIssueNote(projectId, issue.iid, 'after the window');
+    const posts = gitlab.requests.filter((r) => r.method === 'POST');
+    expect(posts.map((r) => r.status)).toEqual([429, 201]);
+    expect(clock.slept).toHaveLength(1);
+    expect(clock.slept[0]).toBeGreaterThanOrEqual(42_000);
+    expect(clock.slept[0]).toBeLessThan(42_000 + 5);
+    expect(gitlab.state(projectId).issues[0]?.notes.map((n) => n.body)).toEqual(['after the window']);
+  });
+
+  it('keeps retrying a 429 that names no wait past `retries` until the 60 s GitLab window has passed', async () => {
+    const issue = gitlab.addIssue(projectId, { title: 't' });
+    // a 429 with no Retry-After and no RateLimit-* (gitlab.com has answered so: gitlab-org/gitlab#365728),
+    // refused until the window resets 60 s later
+    gitlab.injectFault({ status: 429, times: Infinity, method: 'POST', path: /\/notes$/ });
+    const start = clock.now();
+    const sleep = async (ms: number) => {
+      await clock.sleep(ms);
+      if (clock.now() - start >= 60_000) gitlab.clearFaults();
+    };
+    const patient = createGitLab({
+      url: gitlab.url,
+      token: gitlab.token,
+      log: captureLog().log,
+      retry: { retries: 1, baseDelayMs: 1_000, maxDelayMs: 8_000, now: clock.now, sleep },
+    });
+    await patient.createIssueNote(projectId, issue.iid, 'eventually');
+    expect(gitlab.state(projectId).issues[0]?.notes.map((n) => n.body)).toEqual(['eventually']);
+    expect(clock.now() - start).toBeGreaterThanOrEqual(60_000);
+    expect(gitlab.requests.filter((r) => r.method === 'POST').at(-1)?.status).toBe(201);
   });
 
   it('retries a 500 on a GET until it succeeds', async () => {
@@ -58,12 +94,11 @@ describe('temporary failures are retried', () => {
       timeoutMs: 200,
       retry: { retries: 1, baseDelayMs: 5, maxDelayMs: 10 },
     });
-    const started = Date.now();
     const err = await quick.getProject('group/app').catch((e: unknown) => e);
+    // untimed attempts would have got the (late) answer and succeeded
     expect(err).toBeInstanceOf(TemporaryError);
     expect((err as Error).message).toMatch(/timeout/);
     expect(projectGets()).toHaveLength(2);
-    expect(Date.now() - started).toBeLessThan(1_500);
   });
 
   it('does not wait for a Retry-After longer than maxRetryAfterMs: the caller gets it', async () => {
