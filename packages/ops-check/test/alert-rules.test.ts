@@ -22,11 +22,13 @@ function promtool(args: string[], cwd: string): Promise<{ code: number; out: str
   });
 }
 
-/** alerts.yml and alerts.test.yml in a temp dir, alerts.yml changed by `edit`. */
+const TEST_FILES = ['alerts.test.yml', 'alerts-48h.test.yml'];
+
+/** alerts.yml and its unit tests in a temp dir, alerts.yml changed by `edit`. */
 function copyWith(edit: (rules: string) => string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ops-check-rules-'));
   fs.writeFileSync(path.join(dir, 'alerts.yml'), edit(read('deploy/monitoring/alerts.yml')));
-  fs.copyFileSync(path.join(monitoring, 'alerts.test.yml'), path.join(dir, 'alerts.test.yml'));
+  for (const f of TEST_FILES) fs.copyFileSync(path.join(monitoring, f), path.join(dir, f));
   return dir;
 }
 
@@ -53,13 +55,14 @@ describe('[slow] alert rules (promtool)', () => {
     expect(run).toEqual({ code: 0, out: expect.stringContaining(`SUCCESS: ${rules.length} rules found`) });
   });
 
-  it('pass their unit tests (`promtool test rules alerts.test.yml`)', async () => {
-    const run = await promtool(['test', 'rules', 'alerts.test.yml'], monitoring);
-    expect(run).toEqual({ code: 0, out: expect.stringContaining('SUCCESS') });
+  it('pass their unit tests (`promtool test rules alerts.test.yml alerts-48h.test.yml`)', async () => {
+    const run = await promtool(['test', 'rules', ...TEST_FILES], monitoring);
+    expect(run.code).toBe(0);
+    expect(run.out.match(/SUCCESS/g)).toHaveLength(TEST_FILES.length);
   });
 
   it('unit tests cover at least the dead-letter and race-reporter-stale alerts', () => {
-    const tests = read('deploy/monitoring/alerts.test.yml');
+    const tests = TEST_FILES.map((f) => read(`deploy/monitoring/${f}`)).join('\n');
     for (const alert of ['WebhookDeadLettersWaiting', 'RaceReporterStale'])
       expect(tests).toContain(`alertname: ${alert}`);
   });
@@ -68,15 +71,20 @@ describe('[slow] alert rules (promtool)', () => {
     [
       'dead letters alert after 1 minute instead of 15',
       (s: string) => s.replace(/(WebhookDeadLettersWaiting[\s\S]*?for: )15m/, '$11m'),
+      'alerts.test.yml',
     ],
-    ['race-reporter counted stale after 24 h', (s: string) => s.replace('> 48 * 3600', '> 24 * 3600')],
-  ])('the unit tests fail when %s', async (_what, edit) => {
+    [
+      'race-reporter counted stale after 24 h',
+      (s: string) => s.replace('> 48 * 3600', '> 24 * 3600'),
+      'alerts-48h.test.yml',
+    ],
+  ])('the unit tests fail when %s', async (_what, edit, testFile) => {
     const dir = copyWith(edit);
     try {
       expect(fs.readFileSync(path.join(dir, 'alerts.yml'), 'utf8')).not.toBe(
         read('deploy/monitoring/alerts.yml'),
       );
-      const run = await promtool(['test', 'rules', 'alerts.test.yml'], dir);
+      const run = await promtool(['test', 'rules', testFile], dir);
       expect(run.code).not.toBe(0);
       expect(run.out).toContain('FAILED');
     } finally {

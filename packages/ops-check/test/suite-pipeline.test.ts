@@ -46,8 +46,9 @@ describe('[slow] .gitlab-ci.yml (the suite pipeline, through gitlab-ci-local)', 
   });
   afterAll(() => repo.remove());
 
-  const list = async (variables: Record<string, string>) => {
-    const args = ['--list-csv'];
+  /** The jobs gitlab-ci-local lists for a pipeline with these CI variables (schema-validated once, in the default-branch case). */
+  const list = async (variables: Record<string, string>, validate = false) => {
+    const args = ['--list-csv', ...(validate ? [] : ['--no-json-schema-validation'])];
     for (const [k, v] of Object.entries(variables)) args.push('--variable', `${k}=${v}`);
     args.push('--ignore-predefined-vars', Object.keys(variables).join(',') || 'CI_JOB_ID');
     const run = await runGitlabCiLocal(repo.dir, args);
@@ -57,7 +58,7 @@ describe('[slow] .gitlab-ci.yml (the suite pipeline, through gitlab-ci-local)', 
   const mergeRequest = { CI_PIPELINE_SOURCE: 'merge_request_event', CI_MERGE_REQUEST_IID: '7' };
 
   it('a default-branch push: lint, test and every image', async () => {
-    expect(await list({ CI_PIPELINE_SOURCE: 'push' })).toEqual(
+    expect(await list({ CI_PIPELINE_SOURCE: 'push' }, true)).toEqual(
       ['lint', 'test', ...APPS.map(imageJob)].sort(),
     );
   });
@@ -80,7 +81,6 @@ describe('[slow] .gitlab-ci.yml (the suite pipeline, through gitlab-ci-local)', 
   const changes: string[] = [
     'README.md',
     'apps/race-reporter/src/index.ts',
-    'apps/release-api/src/index.ts',
     'packages/webhooks/src/index.ts',
     'packages/logger/src/index.ts',
     'packages/testkit/src/index.ts',
