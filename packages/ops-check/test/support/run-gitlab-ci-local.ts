@@ -13,7 +13,11 @@ const cli = path.join(path.dirname(require.resolve('gitlab-ci-local/package.json
  * `gitlab-ci-local <args>` in `cwd` (a git repository holding a .gitlab-ci.yml), with this
  * process's Node (it needs Node 22+). Asynchronous, so test doubles in this process keep answering.
  */
-export function runGitlabCiLocal(cwd: string, args: string[], timeoutMs = 120_000): Promise<PipelineRun> {
+export function runGitlabCiLocal(
+  cwd: string,
+  args: string[],
+  opts: { timeoutMs?: number; path?: string } = {},
+): Promise<PipelineRun> {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 22) throw new Error(`gitlab-ci-local needs Node.js 22 or newer; this is ${process.version}`);
   return new Promise((resolve) => {
@@ -23,10 +27,10 @@ export function runGitlabCiLocal(cwd: string, args: string[], timeoutMs = 120_00
       {
         cwd,
         encoding: 'utf8',
-        timeout: timeoutMs,
+        timeout: opts.timeoutMs ?? 120_000,
         maxBuffer: 16 * 1024 * 1024,
         // Its own HOME: no ~/.gitlab-ci-local/variables.yml of the person running the tests.
-        env: { PATH: process.env.PATH ?? '', HOME: cwd, GCL_TIMESTAMPS: 'false' },
+        env: { PATH: opts.path ?? process.env.PATH ?? '', HOME: cwd, GCL_TIMESTAMPS: 'false' },
       },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
