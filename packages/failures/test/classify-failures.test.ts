@@ -70,6 +70,14 @@ describe('toNetworkError', () => {
     ],
     ['ENOTFOUND', withCode('ENOTFOUND'), TemporaryError, 'ENOTFOUND'],
     [
+      'every address refused (AggregateError under fetch)',
+      new TypeError('fetch failed', {
+        cause: new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')]),
+      }),
+      TemporaryError,
+      'ECONNREFUSED',
+    ],
+    [
       'a premature close',
       withCode('ERR_STREAM_PREMATURE_CLOSE'),
       TemporaryError,

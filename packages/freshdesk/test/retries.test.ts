@@ -92,6 +92,22 @@ describe('retries', () => {
     expect(double.ticket(ticket.id)!.conversations.map((c) => c.body)).toEqual(['<p>two</p>']);
   });
 
+  it.each([
+    [503, ['<p>n</p>'], [503, 201]],
+    [502, ['<p>n</p>'], [502, 201]],
+    [504, [], [504]],
+  ])(
+    'a note POST answered %i: resent only when Freshdesk surely did nothing',
+    async (status, notes, seen) => {
+      const ticket = double.addTicket();
+      const { freshdesk } = clientFor(double);
+      double.injectFault({ status, times: 1, method: 'POST' });
+      await freshdesk.addPrivateNote(ticket.id, '<p>n</p>').catch((e: unknown) => e);
+      expect(double.requests.map((r) => r.status)).toEqual(seen);
+      expect(double.ticket(ticket.id)!.conversations.map((c) => c.body)).toEqual(notes);
+    },
+  );
+
   it('does not retry 403', async () => {
     const ticket = double.addTicket();
     double.injectFault({

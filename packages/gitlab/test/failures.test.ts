@@ -1,7 +1,8 @@
+import { createServer } from 'node:net';
 import { ConflictError, NotFoundError, PermanentError, TemporaryError } from '@devops/errors';
 import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
 import { createGitLab, type GitLabPort } from '../src';
-import { captureLog, setup, type fakeClock } from './helpers';
+import { captureLog, fakeClock, setup } from './helpers';
 
 let gitlab: GitLabDouble;
 let client: GitLabPort;
@@ -13,6 +14,18 @@ beforeEach(async () => {
   projectId = gitlab.addProject({ path: 'group/app' }).id;
 });
 afterEach(() => gitlab.close());
+
+/** A loopback port nothing listens on (taken from the OS, then released). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 const projectGets = () =>
   gitlab.requests.filter((r) => r.method === 'GET' && r.path === '/api/v4/projects/group%2Fapp');
@@ -126,6 +139,40 @@ describe('temporary failures are retried', () => {
     );
     expect(notePosts()).toHaveLength(1);
     expect(gitlab.state(projectId).issues[0]?.notes.map((n) => n.body)).toEqual(['first']);
+  });
+
+  it.each([504, 500])('does not resend a POST after a %i (GitLab may have done it)', async (status) => {
+    const issue = gitlab.addIssue(projectId, { title: 't' });
+    gitlab.injectFault({ status, times: 1, method: 'POST', path: /\/notes$/ });
+    const err = await client.createIssueNote(projectId, issue.iid, 'once').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TemporaryError);
+    expect(gitlab.requests.filter((r) => r.method === 'POST').map((r) => r.status)).toEqual([status]);
+  });
+
+  it('resends a POST whose connection was refused: GitLab down, then back, gets the note once', async () => {
+    const port = await freePort();
+    const clock = fakeClock();
+    let revived: GitLabDouble | undefined;
+    const sleep = async (ms: number) => {
+      await clock.sleep(ms);
+      if (clock.slept.length < 2 || revived) return; // down for two attempts, then back on the same port
+      revived = await startGitLabDouble({ port, token: gitlab.token });
+      const p = revived.addProject({ path: 'group/app' });
+      revived.addIssue(p.id, { title: 't' });
+    };
+    const c = createGitLab({
+      url: `http://127.0.0.1:${port}`,
+      token: gitlab.token,
+      log: captureLog().log,
+      retry: { retries: 4, baseDelayMs: 5, now: clock.now, sleep },
+    });
+    try {
+      await c.createIssueNote('group/app', 1, 'after the outage');
+      expect(revived!.state('group/app').issues[0]?.notes.map((n) => n.body)).toEqual(['after the outage']);
+      expect(revived!.requests.map((r) => r.status)).toEqual([201]);
+    } finally {
+      await revived?.close();
+    }
   });
 });
 
