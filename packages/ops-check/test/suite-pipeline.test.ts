@@ -9,17 +9,10 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { listedJobs, runGitlabCiLocal } from './support/run-gitlab-ci-local';
 import { makeGitRepo, type GitRepo } from './support/make-git-repo';
-import { APPS, packagesOf, read, root, workspaceDirs } from './support/workspace';
+import { APPS, ciChanges, packagesOf, read, root, workspaceDirs } from './support/workspace';
 
 /** Files outside apps/ and packages/ that every image is built from. */
-const ROOT_INPUTS = [
-  'package.json',
-  'pnpm-lock.yaml',
-  'pnpm-workspace.yaml',
-  'tsconfig.base.json',
-  '.dockerignore',
-  '.gitlab-ci.yml',
-];
+const ROOT_INPUTS = ciChanges.ROOT_INPUTS;
 const imageJob = (app: string) => `image:${app}`;
 
 /** Which apps' images a change to `file` must rebuild: from the package.json files, not from the pipeline. */
@@ -103,23 +96,30 @@ describe('[slow] .gitlab-ci.yml (the suite pipeline, through gitlab-ci-local)', 
       string,
       { extends?: string; rules?: { if?: string; changes?: string[] }[] }
     >;
-    for (const app of APPS) {
-      const job = doc[imageJob(app)];
-      expect({ app, extends: job?.extends }).toEqual({ app, extends: '.image' });
-      const changesRule = job!.rules!.find((r) => r.changes);
-      const expected = [`apps/${app}/**/*`, ...packagesOf(app).map((d) => `${d}/**/*`), ...ROOT_INPUTS];
-      // On failure, this prints the list to paste into .gitlab-ci.yml.
-      expect({ app, changes: [...(changesRule?.changes ?? [])].sort() }).toEqual({
-        app,
-        changes: [...expected].sort(),
-      });
-    }
     expect(
       Object.keys(doc)
         .filter((k) => k.startsWith('image:'))
         .sort(),
     ).toEqual(APPS.map(imageJob).sort());
-    expect(fs.existsSync(path.join(root, '.gitlab-ci.yml'))).toBe(true);
+    for (const app of APPS) {
+      const job = doc[imageJob(app)];
+      expect({ app, extends: job?.extends }).toEqual({ app, extends: '.image' });
+      const changesRule = job!.rules!.find((r) => r.changes);
+      const expected = [`apps/${app}/**/*`, ...packagesOf(app).map((d) => `${d}/**/*`), ...ROOT_INPUTS];
+      expect({ app, changes: [...(changesRule?.changes ?? [])].sort() }).toEqual({
+        app,
+        changes: [...expected].sort(),
+      });
+    }
+    // When a package.json gains or loses a workspace dependency, this fails until
+    // `node packages/ops-check/scripts/sync-ci-changes.cjs` rewrites the lists.
+    expect(ciChanges.syncChanges(read('.gitlab-ci.yml'), root)).toBe(read('.gitlab-ci.yml'));
+  });
+
+  it('sync-ci-changes rewrites a stale list (an app that gained a dependency)', () => {
+    const stale = read('.gitlab-ci.yml').replace('        - packages/logger/**/*\n', '');
+    expect(stale).not.toBe(read('.gitlab-ci.yml'));
+    expect(ciChanges.syncChanges(stale, root)).toBe(read('.gitlab-ci.yml'));
   });
 
   it("builds rootless with a pinned buildah from the repository root with the apps' Dockerfiles, and pushes <app>:<version> and the commit sha", () => {

@@ -13,42 +13,21 @@ export const SERVICES: Record<string, number> = {
 };
 export const APPS = fs.readdirSync(path.join(root, 'apps')).sort();
 
-interface Manifest {
-  name: string;
-  dependencies?: Record<string, string>;
-}
-
-/** Every workspace folder (apps/*, packages/*) by package name. */
-function workspace(): Map<string, { dir: string; deps: string[] }> {
-  const out = new Map<string, { dir: string; deps: string[] }>();
-  for (const parent of ['apps', 'packages']) {
-    for (const name of fs.readdirSync(path.join(root, parent))) {
-      const file = path.join(root, parent, name, 'package.json');
-      if (!fs.existsSync(file)) continue;
-      const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
-      const deps = Object.keys(manifest.dependencies ?? {}).filter((d) => d.startsWith('@devops/'));
-      out.set(manifest.name, { dir: `${parent}/${name}`, deps });
-    }
-  }
-  return out;
-}
+/** The pipeline's own source of truth for image inputs (scripts/sync-ci-changes.cjs keeps .gitlab-ci.yml in step). */
+export const ciChanges = require('../../scripts/sync-ci-changes.cjs') as {
+  ROOT_INPUTS: string[];
+  findPackagesOf(root: string, app: string): string[];
+  listImageInputs(root: string, app: string): string[];
+  syncChanges(text: string, root: string): string;
+};
 
 /** The workspace packages an app's image is built from: its production dependencies, transitively. */
-export function packagesOf(app: string): string[] {
-  const all = workspace();
-  const seen = new Set<string>();
-  const todo = [`@devops/${app}`];
-  while (todo.length) {
-    for (const dep of all.get(todo.pop()!)?.deps ?? []) {
-      if (!seen.has(dep)) {
-        seen.add(dep);
-        todo.push(dep);
-      }
-    }
-  }
-  return [...seen].map((name) => all.get(name)!.dir).sort();
-}
+export const packagesOf = (app: string): string[] => ciChanges.findPackagesOf(root, app);
 
+/** Every workspace folder (apps/*, packages/*). */
 export function workspaceDirs(): string[] {
-  return [...workspace().values()].map((w) => w.dir).sort();
+  return ['apps', 'packages']
+    .flatMap((parent) => fs.readdirSync(path.join(root, parent)).map((name) => `${parent}/${name}`))
+    .filter((dir) => fs.existsSync(path.join(root, dir, 'package.json')))
+    .sort();
 }
