@@ -165,6 +165,16 @@ describe('applyStrategicMerge (the overlay reader)', () => {
     });
   });
 
+  it('refuses a patch object with two $patch directives (kustomize would apply only one)', () => {
+    const twice = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'race-reporter' },
+      spec: { a: [{ name: 'x', $patch: 'delete' }], b: [{ name: 'y', $patch: 'delete' }] },
+    };
+    expect(() => applyOverlay(base, [twice])).toThrow(/more than one \$patch/);
+  });
+
   it('refuses a patch that matches nothing in the base', () => {
     expect(() =>
       applyOverlay(base, [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'nope' } }]),

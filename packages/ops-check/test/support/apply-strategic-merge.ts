@@ -50,10 +50,19 @@ export interface K8sObject {
   $patch?: string;
 }
 
+/** How many `$patch` directives a patch object holds (kustomize honours only one per object). */
+function countDirectives(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + countDirectives(v), 0);
+  if (!isObject(value)) return 0;
+  return Object.entries(value).reduce((n, [k, v]) => n + (k === '$patch' ? 1 : countDirectives(v)), 0);
+}
+
 /** The base objects with the overlay's patches applied (matched by kind and name; `$patch: delete` removes). */
 export function applyOverlay(base: K8sObject[], patches: K8sObject[]): K8sObject[] {
   let out = base.map((o) => structuredClone(o));
   for (const patch of patches) {
+    if (countDirectives(patch) > 1)
+      throw new Error(`patch for ${patch.kind}/${patch.metadata.name} has more than one $patch directive`);
     const i = out.findIndex((o) => o.kind === patch.kind && o.metadata.name === patch.metadata.name);
     if (i < 0) throw new Error(`patch for ${patch.kind}/${patch.metadata.name} matches nothing in the base`);
     if (patch.$patch === 'delete') out = out.filter((_, j) => j !== i);
