@@ -26,6 +26,8 @@ export interface WebhookAppConfig {
   GITLAB_WEBHOOK_SECRET?: string | undefined;
   WEBHOOK_SPOOL_DIR: string;
   WEBHOOK_HOLD_MAX: number;
+  /** With it, events queue in PostgreSQL instead of the spool (openEventQueue). */
+  DATABASE_URL?: string | undefined;
 }
 
 /** An app's config as the shared code sees it. */
