@@ -171,17 +171,13 @@ describe('compose profile monitoring: Prometheus, Pushgateway and Grafana, provi
   it('provisions the Prometheus data source and the dashboard folder Grafana mounts', () => {
     const m = mounts('grafana');
     expect(m['/etc/grafana/provisioning']).toBe('./deploy/monitoring/grafana/provisioning');
-    const datasources = YAML.parse(
-      read('deploy/monitoring/grafana/provisioning/datasources/prometheus.yml'),
-    );
+    const datasources = YAML.parse(read('deploy/monitoring/grafana/provisioning/datasources/prometheus.yml'));
     expect(datasources.datasources[0]).toMatchObject({
       type: 'prometheus',
       uid: 'prometheus',
       url: 'http://prometheus:9090',
     });
-    const providers = YAML.parse(
-      read('deploy/monitoring/grafana/provisioning/dashboards/devops-suite.yml'),
-    );
+    const providers = YAML.parse(read('deploy/monitoring/grafana/provisioning/dashboards/devops-suite.yml'));
     const dashboardsPath = providers.providers[0].options.path as string;
     expect(m[dashboardsPath]).toBe('./deploy/monitoring/grafana/dashboards');
     const home = compose.services.grafana.environment.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH as string;
