@@ -46,9 +46,16 @@ for app in "${apps[@]}"; do
 
   # No dev dependencies, tests or TypeScript sources in the image.
   # (pnpm's store names a package "@scope+name@version"; the dev dependencies are the root's and the app's own.)
+  # (A dev dependency of the app that is also a production dependency of one of its
+  # workspace packages, e.g. pg through @devops/db, belongs in the image.)
   dev=$(node -e '
-    const root = require("./package.json"), app = require("./apps/" + process.argv[1] + "/package.json");
-    const names = Object.keys({ ...root.devDependencies, ...app.devDependencies });
+    const fs = require("fs"), root = require("./package.json"), app = require("./apps/" + process.argv[1] + "/package.json");
+    const dirs = Object.fromEntries(["apps", "packages"].flatMap((d) => fs.readdirSync(d).filter((n) => fs.existsSync(`${d}/${n}/package.json`))
+      .map((n) => [require(`./${d}/${n}/package.json`).name, `./${d}/${n}/package.json`])));
+    const prod = new Set(), todo = [app];
+    while (todo.length) for (const n of Object.keys(todo.pop().dependencies ?? {}))
+      if (!prod.has(n)) { prod.add(n); if (dirs[n]) todo.push(require(dirs[n])); }
+    const names = Object.keys({ ...root.devDependencies, ...app.devDependencies }).filter((n) => !prod.has(n));
     console.log(names.map((n) => "^" + n.replace("/", "\\+").replace(/[.]/g, "\\.") + "@").join("|"));' "$app")
   found=$("$cc" shell "$app" sh -c "cd /srv/apps/$app && ls -d src test bench jest.config.cjs tsconfig.json 2>/dev/null; ls node_modules/.pnpm node_modules 2>/dev/null | grep -E '$dev' || true" 2>/dev/null || true)
   [ -z "$found" ] && echo "  no dev dependencies, tests or sources" || fail "$app image carries: $(echo "$found" | tr '\n' ' ')"
