@@ -107,8 +107,14 @@ describe('node dist/main.js dead-letters, beside the running service', () => {
     expect(updatesOf(project.id, 2)).toBe(1);
     // The handler is idempotent, so GitLab's state alone would not show a second run: the services' own
     // records do (each processed event is counted and logged; a replayed one says so).
-    const after = await (await fetch(`${again.url}/metrics`)).text();
-    expect(after).toMatch(/^gitlab_webhook_events_processed_total\{[^}]*\} 1$/m);
+    // (The counter moves once the event is recorded as finished, just after GitLab saw its update.)
+    const processed = /^gitlab_webhook_events_processed_total\{[^}]*\} (\d+)$/m;
+    let after = '';
+    for (let i = 0; i < 200 && !processed.test(after); i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 25));
+      after = await (await fetch(`${again.url}/metrics`)).text();
+    }
+    expect(processed.exec(after)?.[1]).toBe('1');
     expect(service.output().match(/event \(replayed\)/g)).toHaveLength(1);
     expect(again.output()).not.toContain('(replayed)');
     expect(await again.stop()).toBe(0);

@@ -18,16 +18,26 @@ export interface ServeOptions {
   graceMs?: number;
   /** Called after the server stopped accepting, before close completes (e.g. drain a queue). */
   onDrain?: () => Promise<void>;
+  /**
+   * How long a client may take to send a request's headers (default 60 s).
+   * Connections that send nothing are closed after it too (checked every
+   * quarter of it, at most every 30 s), so idle sockets cost little.
+   */
+  headersTimeoutMs?: number;
 }
 
 export async function listen(
   app: Express | http.RequestListener,
   opts: ServeOptions,
 ): Promise<RunningServer> {
-  const server = http.createServer(app);
+  const headersTimeout = opts.headersTimeoutMs ?? 60_000;
+  const server = http.createServer(
+    { connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(headersTimeout / 4))) },
+    app,
+  );
   // Uploads can be large and slow: do not let Node cut off a long request body.
   server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
+  server.headersTimeout = headersTimeout;
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -56,6 +56,7 @@ export function createWebhookApp<S extends WebhookAppSchema, C extends object>(
       app: definition.name,
       secret: config.GITLAB_WEBHOOK_SECRET,
       spoolDir: config.WEBHOOK_SPOOL_DIR,
+      databaseUrl: config.DATABASE_URL,
       gitlab: deps.gitlab,
       log,
       registry,
@@ -76,10 +77,12 @@ export function createWebhookApp<S extends WebhookAppSchema, C extends object>(
     registry,
     receiver,
     start: async () => {
+      await parts.start?.();
       await receiver?.start();
     },
     stop: async () => {
       await receiver?.stop();
+      await parts.stop?.();
     },
   };
 }

@@ -26,6 +26,8 @@ export interface WebhookAppConfig {
   GITLAB_WEBHOOK_SECRET?: string | undefined;
   WEBHOOK_SPOOL_DIR: string;
   WEBHOOK_HOLD_MAX: number;
+  /** With it, events queue in PostgreSQL instead of the spool (openEventQueue). */
+  DATABASE_URL?: string | undefined;
 }
 
 /** An app's config as the shared code sees it. */
@@ -48,6 +50,10 @@ export interface WebhookAppParts {
   handlers: EventHandlers;
   /** The app's own routes, mounted after the receiver (which reads its own body). */
   routes?(app: Express): void;
+  /** Runs at start, before the receiver (e.g. the app's own database); a ConfigError here exits 78. */
+  start?(): Promise<void>;
+  /** Runs at stop, after the receiver finished its events. */
+  stop?(): Promise<void>;
 }
 
 /** A webhook app, whole: its name, its settings, its handlers. */
