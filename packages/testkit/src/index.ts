@@ -10,3 +10,4 @@ export type * from './gitlab/model';
 export { seedDemo } from './gitlab/seed-demo';
 export { loadWebhookFixture, webhookFixturesDir } from './load-webhook-fixture';
 export * from './freshdesk';
+export { startPostgres, type PostgresServer, type StartPostgresOptions } from './postgres/start-postgres';
