@@ -23,3 +23,18 @@ export type {
   SpooledEvent,
   WebhookPayload,
 } from './types';
+export type {
+  DeadLetter as QueueDeadLetter,
+  DeadLetterSummary,
+  DeadLetters,
+  EnqueueResult,
+  EventQueue,
+  EventQueueOptions,
+  NewEvent,
+  ProcessEvent,
+  QueuedEvent,
+  QueueObserver,
+  QueuePolicy,
+} from './queue/event-queue';
+export { decideAfterFailure, type FailureDecision } from './queue/decide-after-failure';
+export { createSpoolQueue, type SpoolQueueOptions } from './spool/create-spool-queue';

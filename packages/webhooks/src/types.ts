@@ -1,5 +1,6 @@
 import type { GitLabPort } from '@devops/gitlab';
 import type { Logger } from '@devops/logger';
+import type { QueuedEvent } from './queue/event-queue';
 
 /** A GitLab webhook body: JSON with (usually) an `object_kind`. */
 export type WebhookPayload = Record<string, unknown> & { object_kind?: string };
@@ -48,22 +49,13 @@ export interface RetryOptions {
 }
 
 /** The spool's record of one accepted event (the file holds this plus `payload`). */
-export interface SpooledEvent {
-  /** File name stem: sortable by arrival (`<ms>-<seq>-<random>`). */
-  id: string;
-  deliveryId: string;
-  /** The Idempotency-Key header, when GitLab sent one. */
-  idempotencyKey: string | null;
-  event: string;
-  objectKind: string;
-  /** Events with the same key are processed in arrival order, one at a time. */
-  orderKey: string;
-  receivedAt: number;
-}
+export type SpooledEvent = QueuedEvent;
 
 /** Retry bookkeeping kept beside an event (`<id>.state.json`). */
 export interface RetryState {
   attempts: number;
   nextAttemptAt: number;
   lastError: string | null;
+  /** When the first attempt failed: the start of the hold on later events of its orderKey. */
+  firstFailedAt?: number;
 }

@@ -1,0 +1,152 @@
+/**
+ * The queue port: where accepted webhook events wait until they are handled.
+ * Two implementations keep the same promises (checked by one contract suite,
+ * test/contract/describe-event-queue-contract.ts): the local spool
+ * (src/spool/, the default) and PostgreSQL (with DATABASE_URL).
+ *
+ * Promises every implementation keeps:
+ * - enqueue() resolves only once the event is durable (it survives a crash or
+ *   a restart); an Idempotency-Key already enqueued (pending, processed or
+ *   dead-lettered within the retention window) answers "duplicate".
+ * - Events with the same orderKey run one at a time, in arrival order.
+ * - A failure is decided by decideAfterFailure(): a TemporaryError is retried
+ *   with backoff (its retryAfterMs honoured) until policy.maxAgeMs after
+ *   arrival; anything else is dead-lettered at once.
+ * - An event waiting for a retry holds back the later events of its orderKey
+ *   for at most policy.holdMaxMs after its first failure; then they go ahead
+ *   (observer.overtaken is called for each one that does).
+ * - Dead letters can be listed, shown, replayed and dropped through any queue
+ *   opened on the same storage, started or not, while another one runs. A
+ *   replayed event is processed exactly once, like a new event (attempt 1, a
+ *   fresh 24 h budget), by a running queue or the next one started.
+ * - stop() lets the events in hand finish; the rest stay stored for the next start.
+ */
+import type { WebhookPayload } from '../types';
+
+/** One accepted event as a queue keeps it. */
+export interface QueuedEvent {
+  /** The queue's id for the event, unique in its storage; its dead letter has the same id. */
+  id: string;
+  /** X-Gitlab-Event-UUID (else X-Gitlab-Webhook-UUID, else a generated id): for logs. */
+  deliveryId: string;
+  /** The Idempotency-Key header, when GitLab sent one. */
+  idempotencyKey: string | null;
+  /** The X-Gitlab-Event header, e.g. "Merge Request Hook". */
+  event: string;
+  /** payload.object_kind: picks the handler. */
+  objectKind: string;
+  /** Events with the same key run one at a time, in arrival order (the project: findOrderKey). */
+  orderKey: string;
+  /** When it was enqueued (ms since the epoch, the queue's clock); a replay gets a new one. */
+  receivedAt: number;
+  /** On an event put back by `dead-letters replay`: the dead letter's id. */
+  replayOf?: string;
+}
+
+/** What the receiver hands to enqueue(). */
+export interface NewEvent {
+  deliveryId: string;
+  idempotencyKey: string | null;
+  event: string;
+  objectKind: string;
+  orderKey: string;
+  /** The delivery body as received: JSON text of an object, stored as it is. */
+  raw: string;
+  /** The parsed body, when at hand (an implementation may keep it in memory instead of reading it back). */
+  payload?: WebhookPayload;
+}
+
+export type EnqueueResult = { status: 'accepted'; id: string } | { status: 'duplicate' };
+
+/**
+ * Runs one event. Resolve: done. Throw: failed; the queue decides with
+ * decideAfterFailure() (retry or dead letter). `attempt` is 1 on the first run.
+ */
+export type ProcessEvent = (event: QueuedEvent, payload: WebhookPayload, attempt: number) => Promise<void>;
+
+export interface QueuePolicy {
+  /** First retry delay before jitter. */
+  baseDelayMs: number;
+  /** Cap of one backoff delay (a longer Retry-After is still honoured). */
+  maxDelayMs: number;
+  /** A temporary failure is retried until this long after the event arrived, then dead-lettered (24 h). */
+  maxAgeMs: number;
+  /** WEBHOOK_HOLD_MAX: how long an event waiting for a retry holds back its orderKey's later events. */
+  holdMaxMs: number;
+}
+
+/** Outcomes reported by a queue (the receiver turns them into log lines and metrics). */
+export interface QueueObserver {
+  processed?(event: QueuedEvent, attempt: number): void;
+  retried?(event: QueuedEvent, info: { attempt: number; delayMs: number; error: string }): void;
+  deadLettered?(event: QueuedEvent, info: { attempts: number; error: string }): void;
+  /** An event started while an earlier event of its orderKey was still waiting for a retry. */
+  overtaken?(event: QueuedEvent): void;
+}
+
+/** Options every implementation takes (each adds its own storage settings). */
+export interface EventQueueOptions {
+  policy: QueuePolicy;
+  /** Events handled at once (never two of one orderKey). Default 4. */
+  concurrency?: number;
+  now?: () => number;
+  random?: () => number;
+  /** Scrubs secret values from error texts before they are stored. */
+  mask?: (text: string) => string;
+  observer?: QueueObserver;
+}
+
+/** One dead letter as `dead-letters list` shows it. */
+export interface DeadLetterSummary {
+  id: string;
+  deliveryId: string;
+  event: string;
+  objectKind: string;
+  orderKey: string;
+  /** ISO 8601. */
+  receivedAt: string;
+  /** ISO 8601. */
+  deadAt: string;
+  attempts: number;
+  /** Why it failed (secrets masked). */
+  error: string;
+}
+
+/** A dead letter in full (`dead-letters show`). */
+export interface DeadLetter extends DeadLetterSummary {
+  idempotencyKey: string | null;
+  /** The event's body; null when it could not be read back (such a letter cannot be replayed). */
+  payload: WebhookPayload | null;
+}
+
+/** The operator's side; usable without start(), from another process, while the service runs. */
+export interface DeadLetters {
+  /** Every dead letter, oldest first. */
+  list(): Promise<DeadLetterSummary[]>;
+  /** undefined: no dead letter with this id. */
+  show(id: string): Promise<DeadLetter | undefined>;
+  /**
+   * Puts the event back to be processed once more, like a new event; the dead letter
+   * is gone at once. false: no dead letter with this id. Throws RefusedError for a
+   * letter whose payload is unreadable.
+   */
+  replay(id: string): Promise<boolean>;
+  /** Deletes the dead letter. false: no dead letter with this id. */
+  drop(id: string): Promise<boolean>;
+  /** How many are waiting (exact: the /metrics gauge reads it at scrape time). */
+  count(): Promise<number>;
+}
+
+export interface EventQueue {
+  /** Stores the event durably (or finds its Idempotency-Key already seen). */
+  enqueue(event: NewEvent): Promise<EnqueueResult>;
+  /** Picks up what was stored before (and replays), then processes events in the background. */
+  start(process: ProcessEvent): Promise<void>;
+  /** Lets the events in hand finish, leaves the rest stored, releases resources. Also for a queue never started. */
+  stop(): Promise<void>;
+  /** Resolves when this queue has nothing waiting, in retry or in hand (for tests). */
+  idle(): Promise<void>;
+  /** Events accepted and not yet finished. */
+  depth(): Promise<number>;
+  readonly deadLetters: DeadLetters;
+}
