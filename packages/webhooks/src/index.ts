@@ -38,3 +38,4 @@ export type {
 } from './queue/event-queue';
 export { decideAfterFailure, type FailureDecision } from './queue/decide-after-failure';
 export { createSpoolQueue, type SpoolQueueOptions } from './spool/create-spool-queue';
+export { createPostgresQueue, type PostgresQueueOptions } from './postgres/create-postgres-queue';
