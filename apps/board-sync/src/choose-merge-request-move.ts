@@ -1,5 +1,5 @@
 import type { BoardTarget } from './board/board-settings';
-import type { MergeRequestPayload } from './payloads';
+import type { MergeRequestPayload } from '@devops/webhooks';
 
 export type MoveChoice = { setting: BoardTarget; allowBackwards: boolean } | { ignore: string };
 

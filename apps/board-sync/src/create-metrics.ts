@@ -4,23 +4,21 @@ import type { MoveOutcome } from './board/move-issues';
 export interface BoardSyncMetrics {
   /** Counts what happened to each issue of an event. */
   count(outcomes: MoveOutcome[]): void;
-  /** Adds the counters to the service's registry (they then appear on /metrics). */
-  register(registry: Registry): void;
 }
 
-/** This app's own counters, created unregistered so the handlers can hold them before the service exists. */
-export function createMetrics(): BoardSyncMetrics {
+/** This app's own counters, on the service's registry (they appear on /metrics). */
+export function createMetrics(registry: Registry): BoardSyncMetrics {
   const moves = new Counter({
     name: 'board_sync_issue_moves_total',
     help: 'Issues moved, by the label they were moved to',
     labelNames: ['label'] as const,
-    registers: [],
+    registers: [registry],
   });
   const leftAlone = new Counter({
     name: 'board_sync_issues_left_alone_total',
     help: 'Referenced issues left alone, by why (closed, already_there, backwards, not_found, refused)',
     labelNames: ['reason'] as const,
-    registers: [],
+    registers: [registry],
   });
   return {
     count(outcomes) {
@@ -28,10 +26,6 @@ export function createMetrics(): BoardSyncMetrics {
         if (o.moved) moves.inc({ label: o.label });
         else leftAlone.inc({ reason: o.kind });
       }
-    },
-    register(registry) {
-      registry.registerMetric(moves);
-      registry.registerMetric(leftAlone);
     },
   };
 }

@@ -4,7 +4,7 @@ import { moveIssues } from './board/move-issues';
 import type { BoardSyncMetrics } from './create-metrics';
 import { chooseMergeRequestMove } from './choose-merge-request-move';
 import { findIssueReferences, type IssueReference } from './references/find-issue-references';
-import type { MergeRequestPayload } from './payloads';
+import type { MergeRequestPayload } from '@devops/webhooks';
 
 export type BoardSyncConfig = BoardConfig & { GITLAB_URL: string };
 

@@ -3,7 +3,7 @@ import { boardLabelFor, type BoardConfig } from './board/board-settings';
 import { moveIssues } from './board/move-issues';
 import type { BoardSyncMetrics } from './create-metrics';
 import { issueNumberFromBranch } from './references/issue-number-from-branch';
-import type { PushPayload } from './payloads';
+import type { PushPayload } from '@devops/webhooks';
 
 const ZERO_SHA = /^0+$/;
 

@@ -1,12 +1,8 @@
-import type { Express } from 'express';
-import type { Registry } from 'prom-client';
 import type { ConfigOf } from '@devops/config';
-import type { FreshdeskPort } from '@devops/freshdesk';
-import type { GitLabPort } from '@devops/gitlab';
-import { createServiceApp } from '@devops/http-service';
-import { createMasker, type Logger } from '@devops/logger';
-import { createWebhookReceiver, type WebhookReceiver, type WebhookReceiverOptions } from '@devops/webhooks';
-import type { settings } from './config';
+import { createFreshdesk, type FreshdeskPort } from '@devops/freshdesk';
+import { createMasker } from '@devops/logger';
+import { createWebhookApp, defineWebhookApp, type WebhookApp, type WebhookAppDeps } from '@devops/webhooks';
+import { settings } from './config';
 import { createBridgeMetrics } from './escalation/create-bridge-metrics';
 import { createNotePacer } from './escalation/create-note-pacer';
 import { createTicketLocks } from './escalation/create-ticket-locks';
@@ -16,83 +12,64 @@ import { createEscalationRouter } from './http/create-escalation-router';
 import { serveUserscript } from './http/serve-userscript';
 import { handleIssueEvent } from './webhook/handle-issue-event';
 
-export type BridgeConfig = Pick<
-  ConfigOf<typeof settings>,
-  | 'FRESHDESK_URL'
-  | 'BRIDGE_GITLAB_PROJECT'
-  | 'BRIDGE_API_KEYS'
-  | 'BRIDGE_PUBLIC_URL'
-  | 'BRIDGE_LABELS'
-  | 'BRIDGE_LINK_FIELD'
-  | 'BRIDGE_MAX_ATTACHMENT_BYTES'
-  | 'GITLAB_WEBHOOK_SECRET'
-  | 'WEBHOOK_SPOOL_DIR'
->;
+export type BridgeConfig = ConfigOf<typeof settings>;
 
-export interface AppDeps {
-  config: BridgeConfig;
-  log: Logger;
-  gitlab: GitLabPort;
+/** What the bridge needs besides GitLab (production: connect(); tests pass their own). */
+interface BridgeClients {
   freshdesk: FreshdeskPort;
-  /** Every secret value (tokens, keys): scrubbed from response bodies too. */
-  secrets?: string[];
   /** Note creation pace (default 60 a minute after a burst of 60, like gitlab.com's notes limit). */
   notePacing?: { perMinute: number; burst: number };
-  webhookRetry?: WebhookReceiverOptions['retry'];
-  defaultMetrics?: boolean;
 }
 
-export interface BridgeApp {
-  app: Express;
-  registry: Registry;
-  /** The issue webhook receiver, when GITLAB_WEBHOOK_SECRET is set. */
-  receiver: WebhookReceiver | null;
-  /** Starts the webhook worker (replays its spool). */
-  start(): Promise<void>;
-  /** Finishes the webhook event in hand. */
-  stop(): Promise<void>;
-}
+export type AppDeps = WebhookAppDeps<typeof settings> & BridgeClients;
+export type BridgeApp = WebhookApp;
 
 /**
- * The bridge's HTTP side, not listening: /healthz, /metrics, CORS for the
- * Freshdesk origin, POST and GET /escalations, GET /userscript.user.js and,
- * with a webhook secret, POST /webhooks/gitlab.
+ * Escalations wait out rate limits rather than fail: gitlab.com's notes limit
+ * is about 60 a minute and Freshdesk's limits are per account, so both
+ * clients get a long retry budget and honour Retry-After up to 5 minutes.
  */
-export function createApp(deps: AppDeps): BridgeApp {
-  const { config, log } = deps;
-  const { app, registry } = createServiceApp({
-    service: 'freshdesk-bridge',
-    log,
-    ...(deps.defaultMetrics === undefined ? {} : { defaultMetrics: deps.defaultMetrics }),
-  });
-  const metrics = createBridgeMetrics(registry);
-  const secrets = [...(deps.secrets ?? []), ...config.BRIDGE_API_KEYS];
-  const mask = createMasker(secrets);
+const PATIENT_RETRY = { retries: 10, baseDelayMs: 1_000, maxDelayMs: 60_000, maxRetryAfterMs: 300_000 };
 
-  const escalation: EscalationDeps = {
-    gitlab: deps.gitlab,
-    freshdesk: deps.freshdesk,
-    project: config.BRIDGE_GITLAB_PROJECT,
-    freshdeskUrl: config.FRESHDESK_URL,
-    labels: config.BRIDGE_LABELS,
-    linkField: config.BRIDGE_LINK_FIELD,
-    maxAttachmentBytes: config.BRIDGE_MAX_ATTACHMENT_BYTES,
-    locks: createTicketLocks(),
-    pacer: createNotePacer(deps.notePacing ?? { perMinute: 60, burst: 60 }),
-    metrics,
-    log,
-  };
-
-  let receiver: WebhookReceiver | null = null;
-  if (config.GITLAB_WEBHOOK_SECRET) {
-    receiver = createWebhookReceiver({
-      app: 'freshdesk-bridge',
-      secret: config.GITLAB_WEBHOOK_SECRET,
-      spoolDir: config.WEBHOOK_SPOOL_DIR,
-      gitlab: deps.gitlab,
+/**
+ * The bridge, whole: /healthz, /metrics, CORS for the Freshdesk origin, POST
+ * and GET /escalations, GET /userscript.user.js and, with a webhook secret,
+ * POST /webhooks/gitlab (Issue Hook: a private note on the ticket).
+ */
+export const freshdeskBridge = defineWebhookApp<typeof settings, BridgeClients>({
+  name: 'freshdesk-bridge',
+  summary:
+    'escalates a Freshdesk ticket, with every conversation and attachment, into one GitLab issue, linked both ways.',
+  settings,
+  gitlabRetry: PATIENT_RETRY,
+  connect: ({ config, log }) => ({
+    freshdesk: createFreshdesk({
+      url: config.FRESHDESK_URL,
+      apiKey: config.FRESHDESK_API_KEY,
       log,
-      registry,
-      secrets,
+      retry: PATIENT_RETRY,
+    }),
+  }),
+  setup(deps) {
+    const { config, log, registry } = deps;
+    const metrics = createBridgeMetrics(registry);
+    const mask = createMasker([...deps.secrets, ...config.BRIDGE_API_KEYS]);
+
+    const escalation: EscalationDeps = {
+      gitlab: deps.gitlab,
+      freshdesk: deps.freshdesk,
+      project: config.BRIDGE_GITLAB_PROJECT,
+      freshdeskUrl: config.FRESHDESK_URL,
+      labels: config.BRIDGE_LABELS,
+      linkField: config.BRIDGE_LINK_FIELD,
+      maxAttachmentBytes: config.BRIDGE_MAX_ATTACHMENT_BYTES,
+      locks: createTicketLocks(),
+      pacer: createNotePacer(deps.notePacing ?? { perMinute: 60, burst: 60 }),
+      metrics,
+      log,
+    };
+
+    return {
       handlers: {
         issue: handleIssueEvent({
           freshdesk: deps.freshdesk,
@@ -100,24 +77,16 @@ export function createApp(deps: AppDeps): BridgeApp {
           metrics,
         }),
       },
-      ...(deps.webhookRetry ? { retry: deps.webhookRetry } : {}),
-    });
-    app.use(receiver.router);
-  }
+      routes(app) {
+        app.get('/userscript.user.js', serveUserscript(config.BRIDGE_PUBLIC_URL));
+        app.use('/escalations', allowFreshdeskOrigin(config.FRESHDESK_URL));
+        app.use(createEscalationRouter({ escalation, apiKeys: config.BRIDGE_API_KEYS, mask }));
+      },
+    };
+  },
+});
 
-  app.get('/userscript.user.js', serveUserscript(config.BRIDGE_PUBLIC_URL));
-  app.use('/escalations', allowFreshdeskOrigin(config.FRESHDESK_URL));
-  app.use(createEscalationRouter({ escalation, apiKeys: config.BRIDGE_API_KEYS, mask }));
-
-  return {
-    app,
-    registry,
-    receiver,
-    start: async () => {
-      await receiver?.start();
-    },
-    stop: async () => {
-      await receiver?.stop();
-    },
-  };
+/** The bridge's HTTP side, not listening: start() starts the webhook worker (replays its queue). */
+export function createApp(deps: AppDeps): BridgeApp {
+  return createWebhookApp(freshdeskBridge, deps);
 }

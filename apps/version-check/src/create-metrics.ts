@@ -5,30 +5,22 @@ export interface VersionCheckMetrics {
   checks: Counter<'result'>;
   /** Threads this service opened or resolved. */
   threads: Counter<'action'>;
-  /** Adds the counters to the service's registry (they then appear on /metrics). */
-  register(registry: Registry): void;
 }
 
-/** This app's own counters, created unregistered so the handler can hold them before the service exists. */
-export function createMetrics(): VersionCheckMetrics {
-  const checks = new Counter({
-    name: 'version_check_checks_total',
-    help: 'Merge requests checked, by result (mismatch, match, unreadable, closed)',
-    labelNames: ['result'] as const,
-    registers: [],
-  });
-  const threads = new Counter({
-    name: 'version_check_threads_total',
-    help: 'Version threads opened or resolved by this service',
-    labelNames: ['action'] as const,
-    registers: [],
-  });
+/** This app's own counters, on the service's registry (they appear on /metrics). */
+export function createMetrics(registry: Registry): VersionCheckMetrics {
   return {
-    checks,
-    threads,
-    register(registry) {
-      registry.registerMetric(checks);
-      registry.registerMetric(threads);
-    },
+    checks: new Counter({
+      name: 'version_check_checks_total',
+      help: 'Merge requests checked, by result (mismatch, match, unreadable, closed)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    threads: new Counter({
+      name: 'version_check_threads_total',
+      help: 'Version threads opened or resolved by this service',
+      labelNames: ['action'] as const,
+      registers: [registry],
+    }),
   };
 }

@@ -1,7 +1,7 @@
 import type { EventHandler } from '@devops/webhooks';
 import { checkMergeRequest, type VersionCheckConfig } from './check-merge-request';
 import type { VersionCheckMetrics } from './create-metrics';
-import type { MergeRequestPayload } from './merge-request-payload';
+import type { MergeRequestPayload } from '@devops/webhooks';
 import { whyIgnoreMergeRequest } from './should-check-merge-request';
 
 /**

@@ -1,4 +1,4 @@
-import type { MergeRequestPayload } from './merge-request-payload';
+import type { MergeRequestPayload } from '@devops/webhooks';
 
 /**
  * Why this Merge Request Hook needs no version check (the receiver answers

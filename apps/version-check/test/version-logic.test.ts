@@ -2,7 +2,7 @@ import { extractVersion } from '../src/version/extract-version';
 import { lineOf, versionsMatch, type MatchLevel } from '../src/version/compare-versions';
 import { formatMarker, parseMarker } from '../src/threads/version-marker';
 import { whyIgnoreMergeRequest } from '../src/should-check-merge-request';
-import type { MergeRequestPayload } from '../src/merge-request-payload';
+import type { MergeRequestPayload } from '@devops/webhooks';
 
 // The patterns an operator would set for each file kind (documented in the README).
 const GO_PATTERN = /const\s+Version\s*=\s*"v?([^"]+)"/m;
@@ -88,7 +88,7 @@ describe('version marker', () => {
 describe('whyIgnoreMergeRequest', () => {
   const base = (
     attrs: Record<string, unknown>,
-    changes: Record<string, unknown> = {},
+    changes: MergeRequestPayload['changes'] = {},
   ): MergeRequestPayload => ({
     object_kind: 'merge_request',
     object_attributes: { iid: 1, ...attrs },

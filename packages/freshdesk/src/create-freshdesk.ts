@@ -4,7 +4,8 @@ import axios, { type AxiosBasicCredentials, type AxiosRequestConfig } from 'axio
 import { PermanentError } from '@devops/errors';
 import type { Logger } from '@devops/logger';
 import type { Conversation, FreshdeskPort, Ticket, TicketChanges } from './port';
-import { createRetrier, type RetryOptions } from './retry-request';
+import type { RetryOptions } from '@devops/failures';
+import { requestWithRetry, type RetryDeps } from './request-with-retry';
 import { downloadAttachment } from './download-attachment';
 import { mapTicket } from './map-ticket';
 import { mapConversation } from './map-conversation';
@@ -41,9 +42,8 @@ function byAge(a: Conversation, b: Conversation): number {
 
 /**
  * The Freshdesk API v2 client behind FreshdeskPort (axios): basic auth with
- * the API key, a timeout on every request, retries for 429/5xx/network
- * failures honouring Retry-After, failures sorted into @devops/errors kinds
- * that never carry the key.
+ * the API key, a timeout on every request, the suite's retry policy and
+ * failure kinds (@devops/failures), errors that never carry the key.
  */
 export function createFreshdesk(opts: FreshdeskOptions): FreshdeskPort {
   const base = new URL(opts.url.replace(/\/+$/, ''));
@@ -55,7 +55,8 @@ export function createFreshdesk(opts: FreshdeskOptions): FreshdeskPort {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const auth: AxiosBasicCredentials = { username: opts.apiKey, password: 'X' };
   const log = opts.log;
-  const run = createRetrier({ ...opts.retry, log });
+  const retry: RetryDeps = { retry: opts.retry ?? {}, log };
+  const now = retry.retry.now ?? Date.now;
 
   const client = axios.create({
     timeout: timeoutMs,
@@ -76,11 +77,11 @@ export function createFreshdesk(opts: FreshdeskOptions): FreshdeskPort {
       );
     }
     const label = { method, where: `${where.origin}${where.pathname}` };
-    const started = Date.now();
-    const res = await run(label, { idempotent: method !== 'POST' }, () =>
+    const started = now();
+    const res = await requestWithRetry(retry, label, () =>
       client.request<T>({ ...config, method, url, auth }),
     );
-    log.debug(`Freshdesk ${method} ${where.pathname} -> ${res.status} in ${Date.now() - started} ms`, {
+    log.debug(`Freshdesk ${method} ${where.pathname} -> ${res.status} in ${now() - started} ms`, {
       rateLimitRemaining: res.headers['x-ratelimit-remaining'],
     });
     return res;
@@ -144,7 +145,7 @@ export function createFreshdesk(opts: FreshdeskOptions): FreshdeskPort {
     addPrivateNote,
     updateTicket,
     downloadAttachment: (url, o) =>
-      downloadAttachment({ http: client, apiOrigin, auth, run, timeoutMs }, url, o),
+      downloadAttachment({ http: client, apiOrigin, auth, retry, timeoutMs }, url, o),
     ticketUrl: (ticketId) => `${baseUrl}/a/tickets/${requireTicketId(ticketId)}`,
   };
 }

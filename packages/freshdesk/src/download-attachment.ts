@@ -3,15 +3,15 @@ import type { AxiosBasicCredentials, AxiosInstance, AxiosResponse } from 'axios'
 import { isAxiosError } from 'axios';
 import { PermanentError, RefusedError, TemporaryError } from '@devops/errors';
 import type { AttachmentDownload } from './port';
-import type { Retrier } from './retry-request';
-import { sortFailure, type RequestLabel } from './sort-failure';
+import { requestWithRetry, type RetryDeps } from './request-with-retry';
+import { toFreshdeskError, type RequestLabel } from './to-freshdesk-error';
 
 export interface DownloadDeps {
   http: AxiosInstance;
   /** `https://acme.freshdesk.com`: the only origin that ever receives the API key. */
   apiOrigin: string;
   auth: AxiosBasicCredentials;
-  run: Retrier;
+  retry: RetryDeps;
   timeoutMs: number;
   /** When set: the only hosts (with port) a download and its redirects may reach. */
   allowedHosts?: ReadonlySet<string>;
@@ -39,7 +39,7 @@ async function open(
     );
   }
   const label = labelOf(url);
-  const res = await deps.run(label, { idempotent: true }, async () => {
+  const res = await requestWithRetry(deps.retry, label, async () => {
     try {
       return await deps.http.get<Readable>(url.toString(), {
         responseType: 'stream',
@@ -123,7 +123,7 @@ export async function downloadAttachment(
   const fail = (err: unknown) => {
     stopTimer();
     if (!data.destroyed) data.destroy();
-    if (!out.destroyed) out.destroy(sortFailure(err, label));
+    if (!out.destroyed) out.destroy(toFreshdeskError(err, label, (deps.retry.retry.now ?? Date.now)()));
   };
   // idle timer: armed only while bytes should be flowing (not while the consumer holds us back)
   const armTimer = () => {

@@ -1,4 +1,4 @@
 export { createFreshdesk, type FreshdeskOptions } from './create-freshdesk';
 export { freshdeskSettings } from './settings';
-export type { RetryOptions } from './retry-request';
+export type { RetryOptions } from '@devops/failures';
 export type * from './port';

@@ -103,9 +103,10 @@ export interface FreshdeskPort {
   ): Promise<AttachmentDownload>;
   /**
    * Adds a private note. Not idempotent (Freshdesk has no idempotency key):
-   * only retried when the request certainly did not reach Freshdesk's
-   * application (429, connection refused); a 5xx or a timeout surfaces as
-   * TemporaryError and the caller checks the conversations before retrying.
+   * resent only when Freshdesk surely did nothing (429, 502, 503, no
+   * connection made: the POST-resend rule of @devops/failures); after a 500,
+   * 504, reset or timeout the TemporaryError goes to the caller, who checks
+   * the conversations before trying again.
    */
   addPrivateNote(ticketId: number, bodyHtml: string): Promise<Conversation>;
   /** One PUT with the changes; returns the ticket as Freshdesk answered it. */

@@ -15,18 +15,40 @@ export function captureLog(): { log: Logger; lines: string[] } {
   return { log: createLogger({ service: 'freshdesk-test', level: 'debug', stream }), lines };
 }
 
-/** The production client pointed at the double, with fast retries. */
+/** A clock that moves only when the client sleeps between retries: every wait is seen (`slept`), none spent. */
+export function fakeClock(start = Date.UTC(2026, 0, 5, 11, 0, 0)) {
+  let now = start;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => now,
+    sleep: async (ms: number) => {
+      slept.push(ms);
+      now += ms;
+    },
+  };
+}
+
+/** The production client pointed at the double; retries wait on a fake clock. */
 export function clientFor(double: FreshdeskDouble, overrides: Partial<FreshdeskOptions> = {}) {
   const { log, lines } = captureLog();
+  const clock = fakeClock();
   const freshdesk = createFreshdesk({
     url: double.url,
     apiKey: double.apiKey,
     log,
     timeoutMs: 5_000,
-    retry: { retries: 3, baseDelayMs: 10, maxDelayMs: 50 },
     ...overrides,
+    retry: {
+      retries: 3,
+      baseDelayMs: 10,
+      maxDelayMs: 50,
+      ...overrides.retry,
+      now: clock.now,
+      sleep: clock.sleep,
+    },
   });
-  return { freshdesk, lines };
+  return { freshdesk, lines, clock };
 }
 
 /** The error a promise rejects with (fails the test when it resolves). */

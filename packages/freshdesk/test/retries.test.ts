@@ -11,13 +11,13 @@ describe('retries', () => {
 
   it('waits at least Retry-After on 429, then succeeds', async () => {
     const ticket = double.addTicket({ subject: 'after the limit' });
-    double.injectFault({ status: 429, retryAfter: 1, times: 1 });
-    const { freshdesk, lines } = clientFor(double);
-    const started = Date.now();
+    double.injectFault({ status: 429, retryAfter: 30, times: 1 });
+    const { freshdesk, lines, clock } = clientFor(double);
     const got = await freshdesk.getTicket(ticket.id);
-    const elapsed = Date.now() - started;
     expect(got.subject).toBe('after the limit');
-    expect(elapsed).toBeGreaterThanOrEqual(1000);
+    expect(clock.slept).toHaveLength(1);
+    expect(clock.slept[0]).toBeGreaterThanOrEqual(30_000);
+    expect(clock.slept[0]).toBeLessThan(30_000 + 10); // plus less than one base step of jitter
     expect(double.requests.map((r) => r.status)).toEqual([429, 200]);
     expect(lines.join('')).toMatch(/429.*retrying in \d+ ms/);
   });
@@ -91,6 +91,22 @@ describe('retries', () => {
     expect(double.requests.map((r) => r.status)).toEqual([429, 201]);
     expect(double.ticket(ticket.id)!.conversations.map((c) => c.body)).toEqual(['<p>two</p>']);
   });
+
+  it.each([
+    [503, ['<p>n</p>'], [503, 201]],
+    [502, ['<p>n</p>'], [502, 201]],
+    [504, [], [504]],
+  ])(
+    'a note POST answered %i: resent only when Freshdesk surely did nothing',
+    async (status, notes, seen) => {
+      const ticket = double.addTicket();
+      const { freshdesk } = clientFor(double);
+      double.injectFault({ status, times: 1, method: 'POST' });
+      await freshdesk.addPrivateNote(ticket.id, '<p>n</p>').catch((e: unknown) => e);
+      expect(double.requests.map((r) => r.status)).toEqual(seen);
+      expect(double.ticket(ticket.id)!.conversations.map((c) => c.body)).toEqual(notes);
+    },
+  );
 
   it('does not retry 403', async () => {
     const ticket = double.addTicket();

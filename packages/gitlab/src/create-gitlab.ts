@@ -13,7 +13,7 @@ import {
 } from '@gitbeaker/rest';
 import { createHttpLayer, type HttpLayer, type LogLike, type RequestBody } from './create-http-layer';
 import type { GitLabPort, IssueChanges } from './port';
-import type { RetryOptions } from './run-with-retry';
+import type { RetryOptions } from '@devops/failures';
 import {
   toCommit,
   toDiscussion,

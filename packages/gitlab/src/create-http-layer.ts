@@ -1,6 +1,6 @@
-import { TemporaryError } from '@devops/errors';
-import { runWithRetry, type RetryOptions } from './run-with-retry';
-import { sortHttpFailure, sortNetworkFailure, type FailureContext } from './sort-failure';
+import { SuiteError } from '@devops/errors';
+import { mayResend, runWithRetry, toNetworkError, type RetryOptions } from '@devops/failures';
+import { toGitLabError, type FailureContext } from './to-gitlab-error';
 
 /** The little of a logger this layer uses (a winston Logger fits). */
 export interface LogLike {
@@ -43,19 +43,6 @@ export interface HttpLayer {
   send(req: HttpRequest): Promise<HttpAnswer>;
 }
 
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
-/** Answers that mean the request never reached GitLab's application: safe to resend even a POST. */
-const NOT_PROCESSED_STATUS = new Set([429, 502, 503, 504]);
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
-
-/** Whether a failed request may be sent again (see README: POSTs are resent only when GitLab surely did nothing). */
-export function mayResend(method: string, err: TemporaryError): boolean {
-  if (err.details.status !== undefined && NOT_PROCESSED_STATUS.has(err.details.status)) return true;
-  if (IDEMPOTENT.has(method.toUpperCase())) return true;
-  const code = (err.details.cause as { code?: string } | undefined)?.code;
-  return code !== undefined && NOT_SENT_CODES.has(code);
-}
-
 /**
  * One place every GitLab request goes through: a timeout on each attempt, failures sorted into the
  * @devops/errors kinds, TemporaryErrors retried with backoff + jitter honouring Retry-After.
@@ -67,6 +54,7 @@ export function createHttpLayer(opts: {
   log: LogLike;
   scrub: (text: string) => string;
 }): HttpLayer {
+  const now = opts.retry.now ?? Date.now;
   async function attempt(req: HttpRequest, ctx: FailureContext): Promise<HttpAnswer> {
     const timeoutMs = req.timeoutMs ?? opts.timeoutMs;
     const signal = AbortSignal.timeout(timeoutMs);
@@ -74,31 +62,27 @@ export function createHttpLayer(opts: {
       const raw = req.transport ? await req.transport(signal) : await viaFetch(req, signal);
       const { headers, text } = raw;
       const ok = raw.status >= 200 && raw.status < 300;
-      if (!ok) throw sortHttpFailure(ctx, raw.status, text, headers['retry-after'] ?? null);
+      if (!ok) throw toGitLabError(ctx, raw, now());
       const json =
         !req.asText && (headers['content-type'] ?? '').split(';')[0]?.trim() === 'application/json';
       return { status: raw.status, headers, body: json ? (text ? JSON.parse(text) : {}) : text };
     } catch (err) {
-      if (err instanceof Error && 'kind' in err) throw err; // already sorted
-      throw sortNetworkFailure(ctx, signal.aborted ? signal.reason : err, timeoutMs);
+      if (err instanceof SuiteError) throw err; // already sorted
+      const what = `GitLab ${ctx.method} ${ctx.path}`;
+      throw toNetworkError(signal.aborted ? signal.reason : err, what, { timeoutMs });
     }
   }
 
   return {
     async send(req) {
       const ctx: FailureContext = { method: req.method, path: req.url.pathname, scrub: opts.scrub };
-      const started = Date.now();
+      const started = now();
       const answer = await runWithRetry(() => attempt(req, ctx), {
         ...opts.retry,
         mayRetry: (err) => req.replayable !== false && mayResend(req.method, err),
-        onRetry: (err, delayMs, attemptNo) =>
-          opts.log.warn(`${err.message}; retrying in ${Math.round(delayMs)} ms`, {
-            attempt: attemptNo,
-            method: req.method,
-            path: ctx.path,
-          }),
+        log: opts.log,
       });
-      opts.log.debug(`GitLab ${req.method} ${ctx.path} -> ${answer.status}`, { ms: Date.now() - started });
+      opts.log.debug(`GitLab ${req.method} ${ctx.path} -> ${answer.status}`, { ms: now() - started });
       return answer;
     },
   };

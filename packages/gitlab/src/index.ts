@@ -1,5 +1,5 @@
 export { gitlabSettings } from './settings';
 export type * from './port';
 export { createGitLab, type GitLabOptions } from './create-gitlab';
-export type { RetryOptions } from './run-with-retry';
+export type { RetryOptions } from '@devops/failures';
 export type { LogLike } from './create-http-layer';

@@ -1,30 +1,79 @@
+import { createServer } from 'node:net';
 import { ConflictError, NotFoundError, PermanentError, TemporaryError } from '@devops/errors';
 import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
 import { createGitLab, type GitLabPort } from '../src';
-import { captureLog, setup } from './helpers';
+import { captureLog, fakeClock, setup } from './helpers';
 
 let gitlab: GitLabDouble;
 let client: GitLabPort;
 let lines: string[];
+let clock: ReturnType<typeof fakeClock>;
 let projectId: number;
 beforeEach(async () => {
-  ({ gitlab, client, lines } = await setup());
+  ({ gitlab, client, lines, clock } = await setup());
   projectId = gitlab.addProject({ path: 'group/app' }).id;
 });
 afterEach(() => gitlab.close());
+
+/** A loopback port nothing listens on (taken from the OS, then released). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 const projectGets = () =>
   gitlab.requests.filter((r) => r.method === 'GET' && r.path === '/api/v4/projects/group%2Fapp');
 
 describe('temporary failures are retried', () => {
   it('waits at least Retry-After after a 429, then succeeds', async () => {
-    gitlab.injectFault({ status: 429, retryAfter: 1, times: 1 });
-    const started = Date.now();
+    gitlab.injectFault({ status: 429, retryAfter: 30, times: 1 });
     const project = await client.getProject('group/app');
-    const waited = Date.now() - started;
     expect(project.id).toBe(projectId);
-    expect(waited).toBeGreaterThanOrEqual(1000);
+    expect(clock.slept).toHaveLength(1);
+    expect(clock.slept[0]).toBeGreaterThanOrEqual(30_000);
+    expect(clock.slept[0]).toBeLessThan(30_000 + 5); // plus less than one base step of jitter
     expect(projectGets().map((r) => r.status)).toEqual([429, 200]);
+  });
+
+  it('waits out a 429 with only RateLimit-Reset (a GitLab application limit) as long as it says, then posts', async () => {
+    const issue = gitlab.addIssue(projectId, { title: 't' });
+    // notes refused until the window resets 42 s from now (on the clock the double and the client share)
+    gitlab.injectFault({ rateLimitReset: 42, times: Infinity, method: 'POST', path: /\/notes$/ });
+    await client.createIssueNote(projectId, issue.iid, 'after the window');
+    const posts = gitlab.requests.filter((r) => r.method === 'POST');
+    expect(posts.map((r) => r.status)).toEqual([429, 201]);
+    expect(clock.slept).toHaveLength(1);
+    expect(clock.slept[0]).toBeGreaterThanOrEqual(42_000);
+    expect(clock.slept[0]).toBeLessThan(42_000 + 5);
+    expect(gitlab.state(projectId).issues[0]?.notes.map((n) => n.body)).toEqual(['after the window']);
+  });
+
+  it('keeps retrying a 429 that names no wait past `retries` until the 60 s GitLab window has passed', async () => {
+    const issue = gitlab.addIssue(projectId, { title: 't' });
+    // a 429 with no Retry-After and no RateLimit-* (gitlab.com has answered so: gitlab-org/gitlab#365728),
+    // refused until the window resets 60 s later
+    gitlab.injectFault({ status: 429, times: Infinity, method: 'POST', path: /\/notes$/ });
+    const start = clock.now();
+    const sleep = async (ms: number) => {
+      await clock.sleep(ms);
+      if (clock.now() - start >= 60_000) gitlab.clearFaults();
+    };
+    const patient = createGitLab({
+      url: gitlab.url,
+      token: gitlab.token,
+      log: captureLog().log,
+      retry: { retries: 1, baseDelayMs: 1_000, maxDelayMs: 8_000, now: clock.now, sleep },
+    });
+    await patient.createIssueNote(projectId, issue.iid, 'eventually');
+    expect(gitlab.state(projectId).issues[0]?.notes.map((n) => n.body)).toEqual(['eventually']);
+    expect(clock.now() - start).toBeGreaterThanOrEqual(60_000);
+    expect(gitlab.requests.filter((r) => r.method === 'POST').at(-1)?.status).toBe(201);
   });
 
   it('retries a 500 on a GET until it succeeds', async () => {
@@ -58,12 +107,11 @@ describe('temporary failures are retried', () => {
       timeoutMs: 200,
       retry: { retries: 1, baseDelayMs: 5, maxDelayMs: 10 },
     });
-    const started = Date.now();
     const err = await quick.getProject('group/app').catch((e: unknown) => e);
+    // untimed attempts would have got the (late) answer and succeeded
     expect(err).toBeInstanceOf(TemporaryError);
     expect((err as Error).message).toMatch(/timeout/);
     expect(projectGets()).toHaveLength(2);
-    expect(Date.now() - started).toBeLessThan(1_500);
   });
 
   it('does not wait for a Retry-After longer than maxRetryAfterMs: the caller gets it', async () => {
@@ -91,6 +139,40 @@ describe('temporary failures are retried', () => {
     );
     expect(notePosts()).toHaveLength(1);
     expect(gitlab.state(projectId).issues[0]?.notes.map((n) => n.body)).toEqual(['first']);
+  });
+
+  it.each([504, 500])('does not resend a POST after a %i (GitLab may have done it)', async (status) => {
+    const issue = gitlab.addIssue(projectId, { title: 't' });
+    gitlab.injectFault({ status, times: 1, method: 'POST', path: /\/notes$/ });
+    const err = await client.createIssueNote(projectId, issue.iid, 'once').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TemporaryError);
+    expect(gitlab.requests.filter((r) => r.method === 'POST').map((r) => r.status)).toEqual([status]);
+  });
+
+  it('resends a POST whose connection was refused: GitLab down, then back, gets the note once', async () => {
+    const port = await freePort();
+    const clock = fakeClock();
+    let revived: GitLabDouble | undefined;
+    const sleep = async (ms: number) => {
+      await clock.sleep(ms);
+      if (clock.slept.length < 2 || revived) return; // down for two attempts, then back on the same port
+      revived = await startGitLabDouble({ port, token: gitlab.token });
+      const p = revived.addProject({ path: 'group/app' });
+      revived.addIssue(p.id, { title: 't' });
+    };
+    const c = createGitLab({
+      url: `http://127.0.0.1:${port}`,
+      token: gitlab.token,
+      log: captureLog().log,
+      retry: { retries: 4, baseDelayMs: 5, now: clock.now, sleep },
+    });
+    try {
+      await c.createIssueNote('group/app', 1, 'after the outage');
+      expect(revived!.state('group/app').issues[0]?.notes.map((n) => n.body)).toEqual(['after the outage']);
+      expect(revived!.requests.map((r) => r.status)).toEqual([201]);
+    } finally {
+      await revived?.close();
+    }
   });
 });
 

@@ -15,9 +15,27 @@ export function captureLog(secrets: string[] = []): { log: Logger; lines: string
   return { log: createLogger({ service: 'gitlab-test', level: 'debug', stream, secrets }), lines };
 }
 
-/** A double and a client on it, with fast retries. */
+/**
+ * A clock that moves only when the client sleeps between retries: tests see every wait (`slept`) and never
+ * spend it. Share it with the double (`now: () => new Date(clock.now())`) so its rate-limit windows agree.
+ */
+export function fakeClock(start = Date.UTC(2026, 0, 5, 11, 0, 0)) {
+  let now = start;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => now,
+    sleep: async (ms: number) => {
+      slept.push(ms);
+      now += ms;
+    },
+  };
+}
+
+/** A double and a client on it, with retries that wait on a fake clock (no test waits real backoff). */
 export async function setup(extra: Partial<GitLabOptions> = {}) {
-  const gitlab: GitLabDouble = await startGitLabDouble();
+  const clock = fakeClock();
+  const gitlab: GitLabDouble = await startGitLabDouble({ now: () => new Date(clock.now()) });
   // The logger deliberately does not know the token: the client itself must keep it out of log lines.
   const { log, lines } = captureLog();
   const client = createGitLab({
@@ -25,8 +43,8 @@ export async function setup(extra: Partial<GitLabOptions> = {}) {
     token: gitlab.token,
     log,
     timeoutMs: 2_000,
-    retry: { retries: 3, baseDelayMs: 5, maxDelayMs: 50 },
+    retry: { retries: 3, baseDelayMs: 5, maxDelayMs: 50, now: clock.now, sleep: clock.sleep },
     ...extra,
   });
-  return { gitlab, client, lines };
+  return { gitlab, client, lines, clock };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { TemporaryError } from '@devops/errors';
+import { PermanentError, TemporaryError } from '@devops/errors';
 import type { GitLabDouble } from '@devops/testkit';
 import type { GitLabPort } from '../src';
 import { setup } from './helpers';
@@ -142,6 +142,18 @@ describe('uploads', () => {
     expect(upload.url).toBe(`/uploads/${stored.secret}/race-report.png`);
     expect(upload.markdown).toBe(`![race-report](${upload.url})`);
     expect(upload.fullPath).toBe(`/-/project/${projectId}/uploads/${stored.secret}/race-report.png`);
+  });
+
+  it("an upload over GitLab's max_attachment_size is a PermanentError (413) with its message, sent once", async () => {
+    gitlab.setMaxAttachmentBytes(1000);
+    const err = await client
+      .uploadFile(projectId, { filename: 'big.log', content: () => Readable.from([Buffer.alloc(1001)]) })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PermanentError);
+    expect((err as PermanentError).details.status).toBe(413);
+    expect((err as Error).message).toContain('413 Request Entity Too Large');
+    expect(gitlab.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(gitlab.state(projectId).uploads).toEqual([]);
   });
 
   it('retries an upload opened by a function; a one-shot stream is sent once', async () => {

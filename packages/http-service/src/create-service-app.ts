@@ -3,7 +3,8 @@ import express, { type Express, type Request } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from '@devops/logger';
 
-export interface ServiceApp {
+/** The shared HTTP base of a service (createServiceApp); an app's createApp builds its ServiceApp on it. */
+export interface ServiceBase {
   app: Express;
   /** This app's own metrics registry: add counters here, they appear on /metrics. */
   registry: Registry;
@@ -23,7 +24,7 @@ export function createServiceApp(opts: {
   service: string;
   log: Logger;
   defaultMetrics?: boolean;
-}): ServiceApp {
+}): ServiceBase {
   const registry = new Registry();
   registry.setDefaultLabels({ service: opts.service });
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });

@@ -1,6 +1,7 @@
 import { port, text } from '@devops/config';
 
-export { createServiceApp, requestLog, type ServiceApp, type RequestWithLog } from './create-service-app';
+export { createServiceApp, requestLog, type ServiceBase, type RequestWithLog } from './create-service-app';
+export type { ServiceApp } from './service-app';
 export { listen, serveUntilSignalled, type RunningServer, type ServeOptions } from './serve';
 
 /** PORT and HOST, with this service's default port. */

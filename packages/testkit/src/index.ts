@@ -10,4 +10,12 @@ export type * from './gitlab/model';
 export { seedDemo } from './gitlab/seed-demo';
 export { loadWebhookFixture, webhookFixturesDir } from './load-webhook-fixture';
 export * from './freshdesk';
+export {
+  quickActions,
+  liveMentions,
+  htmlComments,
+  referenceText,
+  visibleText,
+  renderMarkdown,
+} from './gitlab-reading';
 export { startPostgres, type PostgresServer, type StartPostgresOptions } from './postgres/start-postgres';

@@ -11,10 +11,12 @@ import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
 
 export const HARNESS_SECRET = 'hook-secret-4f1c9e';
 
-interface ReceiverLike {
+/** What an app's createApp returns (a ServiceApp with its webhook receiver). */
+interface WebhookAppLike {
+  app: Express;
   start(): Promise<void>;
-  idle(): Promise<void>;
   stop(): Promise<void>;
+  receiver: { idle(): Promise<void> } | null;
 }
 
 export interface WebhookAppDeps<S extends Schema> {
@@ -22,6 +24,7 @@ export interface WebhookAppDeps<S extends Schema> {
   log: Logger;
   gitlab: GitLabPort;
   retry: { baseDelayMs: number; maxDelayMs: number };
+  defaultMetrics: boolean;
 }
 
 export interface WebhookAppHarness {
@@ -47,7 +50,7 @@ export interface WebhookAppHarness {
 export async function startWebhookApp<S extends Schema>(opts: {
   service: string;
   settings: S;
-  createApp(deps: WebhookAppDeps<S>): Express & { service: { receiver: ReceiverLike } };
+  createApp(deps: WebhookAppDeps<S>): WebhookAppLike;
   env?: Record<string, string>;
 }): Promise<WebhookAppHarness> {
   const gitlab = await startGitLabDouble();
@@ -78,10 +81,17 @@ export async function startWebhookApp<S extends Schema>(opts: {
     log,
     retry: { baseDelayMs: 1, maxDelayMs: 5 },
   });
-  const app = opts.createApp({ config, log, gitlab: port, retry: { baseDelayMs: 5, maxDelayMs: 20 } });
-  const { receiver } = app.service;
-  const server = await listen(app, { port: 0, host: '127.0.0.1', log, graceMs: 1000 });
-  await receiver.start();
+  const service = opts.createApp({
+    config,
+    log,
+    gitlab: port,
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    defaultMetrics: false,
+  });
+  const { receiver } = service;
+  if (!receiver) throw new Error(`${opts.service}: no webhook receiver (is GITLAB_WEBHOOK_SECRET set?)`);
+  const server = await listen(service.app, { port: 0, host: '127.0.0.1', log, graceMs: 1000 });
+  await service.start();
 
   return {
     gitlab,
@@ -100,7 +110,7 @@ export async function startWebhookApp<S extends Schema>(opts: {
     },
     async close() {
       await server.close();
-      await receiver.stop();
+      await service.stop();
       await gitlab.close();
       await rm(spoolDir, { recursive: true, force: true });
     },

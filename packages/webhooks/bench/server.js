@@ -4,14 +4,13 @@
 // (JSON formatting still runs). CONCURRENCY sets the worker's (default: the
 // receiver's, 4). Prints {"url"} when ready.
 'use strict';
-// As the webhook apps' main.ts do (startMain's threadpoolSize: 16): the fsyncs
-// before each 202 must not queue behind the worker's fs calls in libuv's pool.
-process.env.UV_THREADPOOL_SIZE ??= '16';
+// UV_THREADPOOL_SIZE comes from the environment, as in the apps' images (ENV 16).
 const fs = require('node:fs');
-const { createGitLab } = require('@devops/gitlab');
-const { listen } = require('@devops/http-service');
+const { loadConfig } = require('@devops/config');
+const { createGitLab, gitlabSettings } = require('@devops/gitlab');
+const { listen, serverSettings } = require('@devops/http-service');
 const { createLogger } = require('@devops/logger');
-const { createWebhookService } = require('../dist');
+const { createWebhookApp, defineWebhookApp, webhookSettings } = require('../dist');
 
 async function main() {
   const { SPOOL_DIR, SECRET } = process.env;
@@ -22,19 +21,30 @@ async function main() {
     secrets: [SECRET],
   });
   const gitlab = createGitLab({ url: 'http://127.0.0.1:9', token: 'unused-token', log });
-  const { app, receiver } = createWebhookService({
+  const definition = defineWebhookApp({
     name: 'bench',
-    config: { GITLAB_WEBHOOK_SECRET: SECRET, WEBHOOK_SPOOL_DIR: SPOOL_DIR },
+    summary: 'bench',
+    settings: { ...serverSettings(0), ...gitlabSettings(), ...webhookSettings('bench') },
+    setup: () => ({
+      handlers: { merge_request: { handle: () => new Promise((r) => setTimeout(r, handlerMs)) } },
+    }),
+  });
+  const config = loadConfig(definition.settings, {
+    GITLAB_URL: 'http://127.0.0.1:9',
+    GITLAB_TOKEN: 'unused-token-value',
+    GITLAB_WEBHOOK_SECRET: SECRET,
+    WEBHOOK_SPOOL_DIR: SPOOL_DIR,
+  });
+  const service = createWebhookApp(definition, {
+    config,
     log,
     gitlab,
     ...(process.env.CONCURRENCY ? { concurrency: Number(process.env.CONCURRENCY) } : {}),
-    handlers: {
-      merge_request: { handle: () => new Promise((r) => setTimeout(r, handlerMs)) },
-    },
   });
+  const { app } = service;
   const server = await listen(app, { port: 0, host: '127.0.0.1', log });
   // WORKER=off measures the acknowledgement path alone (events stay spooled).
-  if (process.env.WORKER !== 'off') await receiver.start();
+  if (process.env.WORKER !== 'off') await service.start();
   const cpu0 = process.cpuUsage();
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
   process.on('SIGUSR2', () => {
@@ -44,7 +54,7 @@ async function main() {
   process.on('SIGTERM', () => {
     void server
       .close()
-      .then(() => receiver.stop())
+      .then(() => service.stop())
       .then(() => process.exit(0));
   });
 }

@@ -1,7 +1,7 @@
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { createDirSync } from './create-dir-sync';
-import { writeFileDurably } from './write-file-durably';
+import { writeFileDurably } from '@devops/durable-fs';
 
 const FILE = 'deliveries.log';
 
@@ -90,7 +90,7 @@ export function createDeliveryLog(opts: {
     if (kept.length === entries.length) return;
     await handle?.close();
     handle = undefined;
-    await writeFileDurably(file, kept.map((e) => `${JSON.stringify(e)}\n`).join(''), syncDir);
+    await writeFileDurably(file, kept.map((e) => `${JSON.stringify(e)}\n`).join(''), { syncDir });
     entries = kept;
     keys.clear();
     for (const e of kept) if (e.k !== null) keys.set(e.k, e.t);

@@ -1,29 +1,24 @@
 import { mkdir, readFile, readdir, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { createDirSync } from './create-dir-sync';
+import type { DeadLetterFile } from './spool/create-spool-dead-letters';
 import type { RetryState, SpooledEvent, WebhookPayload } from './types';
-import { writeFileDurably } from './write-file-durably';
+import { writeFileDurably } from '@devops/durable-fs';
 
 const EVENT_SUFFIX = '.event.json';
 const STATE_SUFFIX = '.state.json';
+/** A write that never finished (write-file-atomic's `<file>.<number>`): never acknowledged data. */
+const TEMP_FILE = /\.json\.\d+$/;
 
 export interface SpoolEntry {
   meta: SpooledEvent;
   state: RetryState;
 }
 
-export interface DeadLetter {
-  meta: SpooledEvent;
-  attempts: number;
-  error: string;
-  deadAt: string;
-  payload: WebhookPayload;
-}
-
 export interface Spool {
   readonly dir: string;
   readonly deadDir: string;
-  /** Creates the directories and deletes unacknowledged temp files. */
+  /** Creates the directories and deletes temp files of writes that never finished (never acknowledged). */
   init(): Promise<void>;
   /** Durably stores a new event; `rawPayload` is the delivery's JSON text. */
   add(meta: SpooledEvent, rawPayload: string): Promise<void>;
@@ -78,7 +73,7 @@ export function createSpool(dir: string): Spool {
       await mkdir(deadDir, { recursive: true });
       for (const d of [dir, deadDir]) {
         for (const name of await readdir(d)) {
-          if (name.endsWith('.tmp')) await rm(path.join(d, name), { force: true });
+          if (TEMP_FILE.test(name)) await rm(path.join(d, name), { force: true });
         }
       }
     },
@@ -88,7 +83,7 @@ export function createSpool(dir: string): Spool {
       await writeFileDurably(
         eventFile(meta.id),
         `{"meta":${JSON.stringify(meta)},"payload":${rawPayload}}`,
-        syncDir,
+        { syncDir },
       );
     },
 
@@ -122,7 +117,7 @@ export function createSpool(dir: string): Spool {
     },
 
     async saveState(id, state) {
-      await writeFileDurably(stateFile(id), JSON.stringify(state), syncDir);
+      await writeFileDurably(stateFile(id), JSON.stringify(state), { syncDir });
     },
 
     async remove(id, { hasState = true } = {}) {
@@ -143,11 +138,17 @@ export function createSpool(dir: string): Spool {
         if (!isMissing(err)) await moveAside(meta.id);
         payload = {};
       }
-      const letter: DeadLetter = { meta, attempts, error, deadAt: new Date(deadAt).toISOString(), payload };
+      const letter: DeadLetterFile = {
+        meta,
+        attempts,
+        error,
+        deadAt: new Date(deadAt).toISOString(),
+        payload,
+      };
       await writeFileDurably(
         path.join(deadDir, `${meta.id}.json`),
         JSON.stringify(letter, null, 2),
-        syncDeadDir,
+        { syncDir: syncDeadDir },
       );
     },
 

@@ -14,6 +14,7 @@ export interface WebhookMetrics {
   processed: Counter<'object_kind'>;
   retried: Counter<'object_kind'>;
   dead: Counter<'object_kind'>;
+  overtaken: Counter<'object_kind'>;
   handlerDuration: Histogram<'object_kind' | 'outcome'>;
 }
 
@@ -59,20 +60,21 @@ function counter<L extends string>(
 
 /**
  * The receiver's metrics on the service's registry (shown on its /metrics).
- * Gauges read live values at scrape time.
+ * Gauges read the queue at scrape time, so they are exact whichever process
+ * (a `dead-letters` command, another replica) changed it.
  */
 export function createWebhookMetrics(
   registry: Registry,
-  live: { spoolDepth: () => number; deadLetters: () => number },
+  live: { spoolDepth: () => Promise<number>; deadLetters: () => Promise<number> },
 ): WebhookMetrics {
-  const gauge = (name: string, help: string, read: () => number) => {
+  const gauge = (name: string, help: string, read: () => Promise<number>) => {
     registry.removeSingleMetric(name);
     new Gauge({
       name,
       help,
       registers: [registry],
-      collect() {
-        this.set(read());
+      async collect() {
+        this.set(await read());
       },
     });
   };
@@ -81,7 +83,11 @@ export function createWebhookMetrics(
     'Events accepted and not yet finished (waiting, in retry, or in hand)',
     live.spoolDepth,
   );
-  gauge('gitlab_webhook_dead_letters', 'Event files in <spool>/dead/', live.deadLetters);
+  gauge(
+    'gitlab_webhook_dead_letters',
+    'Dead letters waiting for an operator (dead-letters list / replay / drop)',
+    live.deadLetters,
+  );
 
   return {
     deliveries: counter(
@@ -99,9 +105,13 @@ export function createWebhookMetrics(
       'Failed handler runs scheduled for a retry',
       ['object_kind'],
     ),
-    dead: counter(registry, 'gitlab_webhook_events_dead_total', 'Events moved to <spool>/dead/', [
-      'object_kind',
-    ]),
+    dead: counter(registry, 'gitlab_webhook_events_dead_total', 'Events dead-lettered', ['object_kind']),
+    overtaken: counter(
+      registry,
+      'gitlab_webhook_events_overtaken_total',
+      'Events that went ahead of an earlier event of their project still failing (after WEBHOOK_HOLD_MAX)',
+      ['object_kind'],
+    ),
     handlerDuration:
       (registry.getSingleMetric('gitlab_webhook_handler_duration_seconds') as Histogram<
         'object_kind' | 'outcome'

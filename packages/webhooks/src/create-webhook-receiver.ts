@@ -1,16 +1,18 @@
-import { randomBytes } from 'node:crypto';
+import { describeError } from '@devops/errors';
 import type { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { GitLabPort } from '@devops/gitlab';
 import { createMasker, type Logger } from '@devops/logger';
-import { DEFAULT_RETRY, type RetryPolicy } from './compute-retry-delay';
-import { createDeliveryLog } from './create-delivery-log';
-import { createSpool } from './create-spool';
+import { DEFAULT_RETRY } from './compute-retry-delay';
 import { createWebhookMetrics } from './create-webhook-metrics';
 import { createWebhookRouter, type Delivery } from './create-webhook-router';
-import { createWorker } from './create-worker';
 import { findOrderKey } from './find-order-key';
-import type { EventHandlers, RetryOptions, SpooledEvent } from './types';
+import { openEventQueue } from './open-event-queue';
+import type { EventQueue, EventQueueOptions, QueuePolicy } from './queue/event-queue';
+import { reportQueueOutcomes } from './report-queue-outcomes';
+import { runHandler } from './run-handler';
+import { DEFAULT_HOLD_MAX_SECONDS } from './settings';
+import type { EventHandlers, RetryOptions } from './types';
 import { createTokenVerifier } from './verify-token';
 
 export interface WebhookReceiverOptions {
@@ -18,19 +20,27 @@ export interface WebhookReceiverOptions {
   app: string;
   /** GITLAB_WEBHOOK_SECRET. */
   secret: string;
-  /** WEBHOOK_SPOOL_DIR. */
+  /** WEBHOOK_SPOOL_DIR: where the local spool (the default queue) keeps events. */
   spoolDir: string;
+  /** DATABASE_URL: queue in PostgreSQL instead (openEventQueue). */
+  databaseUrl?: string | undefined;
+  /** A queue of the caller's own (tests): opened with the receiver's policy, observer and mask. */
+  openQueue?: (options: EventQueueOptions) => EventQueue | Promise<EventQueue>;
   gitlab: GitLabPort;
   log: Logger;
-  /** The service's registry (createServiceApp): the receiver's metrics appear on its /metrics. */
+  /** The service's registry: the receiver's metrics appear on its /metrics. */
   registry: Registry;
   /** Keyed by payload.object_kind. */
   handlers: EventHandlers;
   retry?: RetryOptions;
+  /** WEBHOOK_HOLD_MAX in ms (default 900 s). */
+  holdMaxMs?: number;
   /** Events handled at once (never two of the same project). Default 4. */
   concurrency?: number;
-  /** How long a finished event's Idempotency-Key is remembered. Default 7 days. */
+  /** How long a finished event's Idempotency-Key is remembered (spool). Default 7 days. */
   dedupeRetentionMs?: number;
+  /** How often the spool looks for replayed dead letters. Default 1 s. */
+  replayScanMs?: number;
   /** Other secret values to scrub from stored and logged error messages. */
   secrets?: string[];
   now?: () => number;
@@ -40,115 +50,88 @@ export interface WebhookReceiverOptions {
 export interface WebhookReceiver {
   /** `POST /webhooks/gitlab`; mount with app.use(receiver.router). */
   router: Router;
-  /** Replays the spool and starts the background worker. */
+  /** Picks up what the queue holds and starts processing. */
   start(): Promise<void>;
-  /** Finishes the events in hand; the rest stay spooled for the next start. */
+  /** Finishes the events in hand; the rest stay queued for the next start. */
   stop(): Promise<void>;
   /** Resolves when nothing is waiting or in hand (for tests). */
   idle(): Promise<void>;
-  readonly spoolDir: string;
-  readonly deadDir: string;
+  /** The queue (its deadLetters, depth). */
+  queue(): Promise<EventQueue>;
 }
 
-export const DEDUPE_RETENTION_MS = 7 * 24 * 3_600_000;
+/** Small payloads stay in memory until handled; big ones are read back from the queue. */
 const KEEP_IN_MEMORY_BYTES = 256 * 1024;
 
 /**
- * The GitLab webhook receiver: verifies the token, spools each accepted event
- * durably before answering 202, de-duplicates by Idempotency-Key (across
- * restarts), and processes events in the background with retries, dead
- * letters and metrics. See README.md for the guarantees.
+ * The GitLab webhook receiver: verifies the token, stores each accepted event
+ * in the queue before answering 202 (de-duplicated by Idempotency-Key), and has
+ * the queue run the handlers in the background, reporting outcomes as logs and
+ * metrics. See README.md for the guarantees.
  */
 export function createWebhookReceiver(opts: WebhookReceiverOptions): WebhookReceiver {
-  const now = opts.now ?? Date.now;
   const log = opts.log.child({ component: 'webhooks' });
-  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...definedOnly(opts.retry ?? {}) };
-  const spool = createSpool(opts.spoolDir);
-  const deliveryLog = createDeliveryLog({
-    dir: opts.spoolDir,
-    retentionMs: opts.dedupeRetentionMs ?? DEDUPE_RETENTION_MS,
-    now,
-  });
-  /** Idempotency-Keys of events spooled and not yet finished. */
-  const pendingKeys = new Set<string>();
-  let deadLetters = 0;
-  let seq = 0;
-
-  // The gauges read the worker at scrape time, after it exists.
+  const mask = createMasker([opts.secret, ...(opts.secrets ?? [])]);
+  const retry = Object.fromEntries(Object.entries(opts.retry ?? {}).filter(([, v]) => v !== undefined));
+  const policy: QueuePolicy = {
+    ...DEFAULT_RETRY,
+    ...retry,
+    holdMaxMs: opts.holdMaxMs ?? DEFAULT_HOLD_MAX_SECONDS * 1000,
+  };
+  let opened: EventQueue | undefined;
+  // The gauges read the queue at scrape time.
   const metrics = createWebhookMetrics(opts.registry, {
-    spoolDepth: () => worker.depth(),
-    deadLetters: () => deadLetters,
+    spoolDepth: async () => (opened ? opened.depth() : 0),
+    deadLetters: async () => (await queue()).deadLetters.count(),
   });
-  const worker = createWorker({
-    spool,
-    deliveryLog,
-    handlers: opts.handlers,
-    gitlab: opts.gitlab,
-    log,
-    metrics,
+  const options: EventQueueOptions = {
     policy,
     concurrency: Math.max(1, opts.concurrency ?? 4),
-    now,
-    random: opts.random ?? Math.random,
-    mask: createMasker([opts.secret, ...(opts.secrets ?? [])]),
-    onFinished(meta, outcome) {
-      if (meta.idempotencyKey !== null) pendingKeys.delete(meta.idempotencyKey);
-      if (outcome === 'dead') deadLetters++;
-    },
-  });
-
-  // Loaded once, before the first delivery is de-duplicated or the worker starts.
-  let loading: Promise<void> | undefined;
-  const ensureLoaded = () =>
-    (loading ??= (async () => {
-      await spool.init();
-      const finished = await deliveryLog.load();
-      for (const { meta, state } of await spool.list()) {
-        if (finished.has(meta.id)) {
-          // Finished just before a crash removed its file: finish the cleanup, do not run it again.
-          await spool.remove(meta.id);
-          continue;
-        }
-        if (meta.idempotencyKey !== null) pendingKeys.add(meta.idempotencyKey);
-        worker.enqueue(meta, state);
-      }
-      deadLetters = await spool.countDead();
-    })().catch((err: unknown) => {
-      loading = undefined;
-      throw err;
-    }));
-
-  const nextId = () => {
-    seq = (seq + 1) % 1_000_000;
-    return `${String(now()).padStart(13, '0')}-${String(seq).padStart(6, '0')}-${randomBytes(3).toString('hex')}`;
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.random ? { random: opts.random } : {}),
+    mask,
+    observer: reportQueueOutcomes(log, metrics),
   };
+  let opening: Promise<EventQueue> | undefined;
+  const queue = () =>
+    (opening ??= Promise.resolve(
+      opts.openQueue
+        ? opts.openQueue(options)
+        : openEventQueue(
+            { spoolDir: opts.spoolDir, databaseUrl: opts.databaseUrl },
+            {
+              ...options,
+              app: opts.app,
+              log,
+              ...(opts.dedupeRetentionMs ? { dedupeRetentionMs: opts.dedupeRetentionMs } : {}),
+              ...(opts.replayScanMs ? { replayScanMs: opts.replayScanMs } : {}),
+              onFault: (err, event) =>
+                log.error(`webhook queue could not record an outcome: ${mask(describeError(err))}`, {
+                  deliveryId: event?.deliveryId,
+                }),
+            },
+          ),
+    ).then(
+      (q) => (opened = q),
+      (err: unknown) => {
+        opening = undefined; // tried again at the next delivery or start
+        throw err;
+      },
+    ));
 
   const accept = async (d: Delivery): Promise<'accepted' | 'duplicate'> => {
-    await ensureLoaded();
-    const key = d.idempotencyKey;
-    if (key !== null) {
-      if (pendingKeys.has(key) || deliveryLog.hasKey(key)) return 'duplicate';
-      pendingKeys.add(key); // before the await: a concurrent copy is a duplicate too
-    }
-    const meta: SpooledEvent = {
-      id: nextId(),
+    const result = await (
+      await queue()
+    ).enqueue({
       deliveryId: d.deliveryId,
-      idempotencyKey: key,
+      idempotencyKey: d.idempotencyKey,
       event: d.event,
       objectKind: d.objectKind,
       orderKey: findOrderKey(d.payload),
-      receivedAt: now(),
-    };
-    try {
-      await spool.add(meta, d.raw);
-    } catch (err) {
-      if (key !== null) pendingKeys.delete(key);
-      throw err;
-    }
-    // Small payloads stay in memory until handled; big ones are read back from the spool.
-    const keep = d.raw.length <= KEEP_IN_MEMORY_BYTES ? d.payload : undefined;
-    worker.enqueue(meta, { attempts: 0, nextAttemptAt: 0, lastError: null }, keep);
-    return 'accepted';
+      raw: d.raw,
+      ...(d.raw.length <= KEEP_IN_MEMORY_BYTES ? { payload: d.payload } : {}),
+    });
+    return result.status;
   };
 
   const router = createWebhookRouter({
@@ -161,23 +144,16 @@ export function createWebhookReceiver(opts: WebhookReceiverOptions): WebhookRece
 
   return {
     router,
-    spoolDir: spool.dir,
-    deadDir: spool.deadDir,
     async start() {
-      await ensureLoaded();
-      const depth = worker.depth();
-      if (depth > 0) log.info(`${opts.app}: replaying ${depth} spooled webhook event(s)`);
-      worker.start();
+      const q = await queue();
+      await q.start(runHandler({ handlers: opts.handlers, gitlab: opts.gitlab, log, metrics, mask }));
+      const depth = await q.depth();
+      if (depth > 0) log.info(`${opts.app}: ${depth} queued webhook event(s) to process`);
     },
     async stop() {
-      await worker.stop();
-      await deliveryLog.close();
-      await spool.close();
+      await (await queue()).stop();
     },
-    idle: () => worker.idle(),
+    idle: async () => (await queue()).idle(),
+    queue,
   };
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

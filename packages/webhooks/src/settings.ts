@@ -1,4 +1,4 @@
-import { text } from '@devops/config';
+import { integer, text } from '@devops/config';
 
 const secretSetting = {
   secret: true,
@@ -12,17 +12,29 @@ const spoolSetting = (app: string) =>
     description: 'Directory where accepted webhook events are kept until processed',
   });
 
+/** Seconds one failing event may hold back its project's later events. */
+export const DEFAULT_HOLD_MAX_SECONDS = 900;
+const holdSetting = () =>
+  integer({
+    default: DEFAULT_HOLD_MAX_SECONDS,
+    min: 0,
+    description:
+      "Seconds an event that keeps failing may hold back its project's later events; then they go ahead",
+  });
+
 const requiredSecret = (app: string) => ({
   GITLAB_WEBHOOK_SECRET: text({ ...secretSetting, required: true as const }),
   WEBHOOK_SPOOL_DIR: spoolSetting(app),
+  WEBHOOK_HOLD_MAX: holdSetting(),
 });
 
 const optionalSecret = (app: string) => ({
   GITLAB_WEBHOOK_SECRET: text(secretSetting),
   WEBHOOK_SPOOL_DIR: spoolSetting(app),
+  WEBHOOK_HOLD_MAX: holdSetting(),
 });
 
-/** GITLAB_WEBHOOK_SECRET (required: typed string) and WEBHOOK_SPOOL_DIR for a webhook-receiving app. */
+/** GITLAB_WEBHOOK_SECRET (required: typed string), WEBHOOK_SPOOL_DIR and WEBHOOK_HOLD_MAX for a webhook-receiving app. */
 export function webhookSettings(
   app: string,
   opts?: { secretRequired?: true },

@@ -2,7 +2,8 @@ import { Registry } from 'prom-client';
 import { createGitLab, type GitLabPort } from '@devops/gitlab';
 import { listen } from '@devops/http-service';
 import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
-import { createWebhookService, type HandlerContext } from '../src';
+import { createWebhookApp, type HandlerContext } from '../src';
+import { defineTestApp, testConfig } from './support/define-test-app';
 import { SECRET, captureLogger, metricValue, removeDir, tempDir, waitFor } from './support/start-receiver';
 
 interface IssueEvent {
@@ -46,25 +47,25 @@ describe('GitLab unavailable for a while', () => {
       log,
       retry: { retries: 1, baseDelayMs: 10, maxDelayMs: 20 },
     });
-    const { app, registry, receiver } = createWebhookService({
-      name: 'outage-test',
-      config: { GITLAB_WEBHOOK_SECRET: SECRET, WEBHOOK_SPOOL_DIR: spoolDir },
+    const definition = defineTestApp('outage-test', {
+      issue: {
+        handle: async (ctx: HandlerContext<IssueEvent>) => {
+          await noteOnIssue(ctx);
+          completed.set(ctx.deliveryId, (completed.get(ctx.deliveryId) ?? 0) + 1);
+        },
+      },
+    });
+    const service = createWebhookApp(definition, {
+      config: testConfig(spoolDir),
       log,
       gitlab,
       defaultMetrics: false,
       retry: { baseDelayMs: 100, maxDelayMs: 400 },
-      handlers: {
-        issue: {
-          handle: async (ctx: HandlerContext<IssueEvent>) => {
-            await noteOnIssue(ctx);
-            completed.set(ctx.deliveryId, (completed.get(ctx.deliveryId) ?? 0) + 1);
-          },
-        },
-      },
     });
+    const { app, registry, receiver } = service;
     expect(registry).toBeInstanceOf(Registry);
     const server = await listen(app, { port: 0, host: '127.0.0.1', log });
-    await receiver.start();
+    await service.start();
     try {
       const p1 = double.addProject({ path: 'group/one' });
       const p2 = double.addProject({ path: 'group/two' });
@@ -108,7 +109,7 @@ describe('GitLab unavailable for a while', () => {
       ).toEqual([]);
 
       double.clearFaults(); // GitLab is back
-      await receiver.idle();
+      await receiver!.idle();
 
       expect(Object.fromEntries(completed)).toEqual(Object.fromEntries(sent.map((s) => [s.uuid, 1])));
       for (const s of sent) {
@@ -124,7 +125,7 @@ describe('GitLab unavailable for a while', () => {
       expect(lines.join('\n')).not.toContain(double.token);
     } finally {
       await server.close();
-      await receiver.stop();
+      await service.stop();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PermanentError, TemporaryError } from '@devops/errors';
 import {
@@ -11,12 +11,14 @@ import {
   useSpoolDirs,
   waitFor,
 } from './support/start-receiver';
-import type { DeadLetter, RetryState } from '../src';
+import type { RetryState } from '../src';
+import type { DeadLetterFile as DeadLetter } from '../src/spool/create-spool-dead-letters';
+import { createSpoolDeadLetters } from '../src/spool/create-spool-dead-letters';
 
 describe('background processing: retries, dead letters, order', () => {
   const spoolDir = useSpoolDirs();
 
-  it('retries a failing handler with growing backoff until it succeeds, keeping the attempt count on disk', async () => {
+  it('retries a handler failing temporarily with growing backoff until it succeeds, keeping the attempt count on disk', async () => {
     const attempts: Array<{ at: number; attempt: number }> = [];
     const dir = await spoolDir();
     let stateAfterFirstFailure: RetryState | undefined;
@@ -32,7 +34,7 @@ describe('background processing: retries, dead letters, order', () => {
               const [file] = (await r.spooled()).map((f) => f.replace('.event.json', '.state.json'));
               stateAfterFirstFailure = JSON.parse(await readFile(path.join(dir, file!), 'utf8'));
             }
-            if (attempt < 3) throw new Error(`GitLab said no (${attempt})`);
+            if (attempt < 3) throw new TemporaryError(`GitLab said no (${attempt})`, { status: 502 });
           },
         },
       },
@@ -46,8 +48,10 @@ describe('background processing: retries, dead letters, order', () => {
       const gap2 = attempts[2]!.at - attempts[1]!.at;
       expect(gap1).toBeGreaterThanOrEqual(70);
       expect(gap2).toBeGreaterThanOrEqual(140);
-      expect(gap2).toBeGreaterThan(gap1);
-      expect(stateAfterFirstFailure).toMatchObject({ attempts: 1, lastError: 'GitLab said no (1)' });
+      expect(stateAfterFirstFailure).toMatchObject({
+        attempts: 1,
+        lastError: 'TemporaryError: GitLab said no (1)',
+      });
       expect(await r.spooled()).toEqual([]);
       expect(await r.dead()).toEqual([]);
       const text = await r.metrics();
@@ -88,7 +92,7 @@ describe('background processing: retries, dead letters, order', () => {
       const letter = JSON.parse(
         await readFile(path.join(r.spoolDir, 'dead', dead[0]!), 'utf8'),
       ) as DeadLetter;
-      expect(letter.error).toBe('403 Forbidden for token [REDACTED] on project 1');
+      expect(letter.error).toBe('PermanentError: 403 Forbidden for token [REDACTED] on project 1');
       expect(letter.attempts).toBe(1);
       expect(letter.meta).toMatchObject({ deliveryId: 'uuid-doomed', idempotencyKey: 'k-doomed' });
       expect(letter.payload).toEqual(mrEvent('doomed'));
@@ -106,7 +110,7 @@ describe('background processing: retries, dead letters, order', () => {
     }
   });
 
-  it('runs a dead letter again when an operator puts it back under a new name (README "Operating")', async () => {
+  it('runs a dead letter again, once, when the operator replays it while the receiver runs', async () => {
     const dir = await spoolDir();
     let fixed = false;
     const handled: string[] = [];
@@ -118,28 +122,29 @@ describe('background processing: retries, dead letters, order', () => {
         },
       },
     };
-    const r1 = await startReceiver({ spoolDir: dir, handlers });
-    await post(r1.url, mrEvent('second-chance'), { idempotencyKey: 'k-second' });
-    await r1.receiver.idle();
-    await r1.close();
-    const [deadFile] = await r1.dead();
-    // jq -c '{meta, payload}' dead/<id>.json > "$(date +%s%3N)-000000-manual.event.json" && rm dead/<id>.json
-    const letter = JSON.parse(await readFile(path.join(dir, 'dead', deadFile!), 'utf8')) as DeadLetter;
-    await writeFile(
-      path.join(dir, `${Date.now()}-000000-manual.event.json`),
-      JSON.stringify({ meta: letter.meta, payload: letter.payload }),
-    );
-    await rm(path.join(dir, 'dead', deadFile!));
-
-    fixed = true;
-    const r2 = await startReceiver({ spoolDir: dir, handlers });
+    const r = await startReceiver({ spoolDir: dir, handlers, replayScanMs: 20 });
     try {
-      await r2.receiver.idle();
+      await post(r.url, mrEvent('second-chance'), { idempotencyKey: 'k-second' });
+      await r.receiver.idle();
+      const [deadFile] = await r.dead();
+      expect(metricValue(await r.metrics(), 'gitlab_webhook_dead_letters')).toBe(1);
+      fixed = true;
+      // What `dead-letters replay <id>` does, from another process in production.
+      expect(await createSpoolDeadLetters(dir).replay(deadFile!.replace(/\.json$/, ''))).toBe(true);
+      expect(metricValue(await r.metrics(), 'gitlab_webhook_dead_letters')).toBe(0);
+      await waitFor(() => handled.length === 1, 10_000, 'the replayed event');
+      await r.receiver.idle();
       expect(handled).toEqual(['second-chance']);
-      expect(await r2.spooled()).toEqual([]);
-      expect(await r2.dead()).toEqual([]);
+      expect(await r.spooled()).toEqual([]);
+      expect(await r.dead()).toEqual([]);
+      // GitLab resending the original delivery is still a duplicate.
+      expect(
+        await (await post(r.url, mrEvent('second-chance'), { idempotencyKey: 'k-second' })).json(),
+      ).toMatchObject({
+        duplicate: true,
+      });
     } finally {
-      await r2.close();
+      await r.close();
     }
   });
 
@@ -165,7 +170,9 @@ describe('background processing: retries, dead letters, order', () => {
       expect(calls).toBeGreaterThanOrEqual(4);
       const [file] = await r.dead();
       const letter = JSON.parse(await readFile(path.join(r.spoolDir, 'dead', file!), 'utf8')) as DeadLetter;
-      expect(letter.error).toMatch(/^gave up after \d+ attempts over \d+ s: GitLab answered 503$/);
+      expect(letter.error).toMatch(
+        /^gave up after \d+ attempts over \d+ s: TemporaryError: GitLab answered 503$/,
+      );
       expect(letter.attempts).toBe(calls);
     } finally {
       await r.close();

@@ -192,11 +192,8 @@ describe('the spool write happens before the answer', () => {
       },
     });
     try {
-      const t0 = Date.now();
       const res = await post(r.url, mrEvent('durable'), { idempotencyKey: 'key-durable' });
-      const elapsed = Date.now() - t0;
       expect(res.status).toBe(202);
-      expect(elapsed).toBeLessThan(1000);
       // At the moment of the answer the file is there, with the delivery in it.
       const files = await r.spooled();
       expect(files).toHaveLength(1);

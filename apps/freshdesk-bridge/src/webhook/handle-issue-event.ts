@@ -1,23 +1,9 @@
 import type { FreshdeskPort } from '@devops/freshdesk';
 import { NotFoundError } from '@devops/errors';
-import type { EventHandler, HandlerContext } from '@devops/webhooks';
+import type { EventHandler, HandlerContext, IssuePayload } from '@devops/webhooks';
 import { buildIssueEventNote, hasIssueEventNote, issueEventSentence } from '../escalation/bridge-notes';
 import type { BridgeMetrics } from '../escalation/create-bridge-metrics';
 import { ticketIdFromMarker } from '../escalation/markers';
-
-interface IssuePayload {
-  object_kind?: string;
-  user?: { name?: string; username?: string };
-  project?: { id?: number; path_with_namespace?: string };
-  object_attributes?: {
-    iid?: number;
-    action?: string;
-    description?: string | null;
-    url?: string;
-    closed_at?: string | null;
-    updated_at?: string;
-  };
-}
 
 const ACTIONS = { close: 'closed', reopen: 'reopened' } as const;
 

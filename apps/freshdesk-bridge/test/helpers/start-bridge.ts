@@ -69,6 +69,12 @@ export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config: BridgeConfig = {
+    PORT: 0,
+    HOST: '127.0.0.1',
+    GITLAB_URL: gitlab.url,
+    GITLAB_TOKEN: gitlab.token,
+    FRESHDESK_API_KEY: freshdesk.apiKey,
+    WEBHOOK_HOLD_MAX: 900,
     FRESHDESK_URL: opts.freshdeskUrl ?? freshdesk.url,
     BRIDGE_GITLAB_PROJECT: project.path,
     BRIDGE_API_KEYS: ['another-key-for-team-b', API_KEY],
@@ -98,7 +104,7 @@ export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
       retry: { retries: 3, baseDelayMs: 5, maxDelayMs: 50, ...opts.freshdeskRetry },
     }),
     notePacing: opts.notePacing ?? { perMinute: Infinity, burst: 1 },
-    webhookRetry: { baseDelayMs: 10, maxDelayMs: 100 },
+    retry: { baseDelayMs: 10, maxDelayMs: 100 },
   });
   await bridge.start();
   server.on('request', bridge.app);

@@ -1,3 +1,4 @@
+import { inlineCode as code } from '@devops/safe-text';
 import { lineOf, type MatchLevel } from '../version/compare-versions';
 import { formatMarker, type VersionPair } from './version-marker';
 
@@ -7,15 +8,6 @@ export interface ThreadFacts {
   targetBranch: string;
   versionFile: string;
   level: MatchLevel;
-}
-
-/** Inline code that survives any text (branch names may hold backticks). */
-function code(text: string): string {
-  const clean = text.replace(/[\r\n]+/g, ' ');
-  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${clean}${pad}${fence}`;
 }
 
 /** The thread's text: both versions and branches, what to do, and the hidden marker. */

@@ -40,7 +40,14 @@ export interface GitLabDoubleOptions {
   token?: string;
   /** Upload bytes kept in memory per file (default 16 MiB); above it only size and sha256. */
   keepUploadBytesUpTo?: number;
+  /** The double's clock: timestamps it writes and rate-limit windows (default the real one). */
   now?: () => Date;
+  /**
+   * Like GitLab's `max_attachment_size` (which an admin may set low), in bytes: `POST /projects/:id/uploads`
+   * with a larger file answers 413 `{"message":"413 Request Entity Too Large"}` and stores nothing.
+   * Default: no limit.
+   */
+  maxAttachmentBytes?: number;
   /** Port to listen on (default 0: any free port). */
   port?: number;
 }
@@ -83,6 +90,8 @@ export interface GitLabDouble {
   clearRequests(): void;
   injectFault(fault: FaultSpec): void;
   clearFaults(): void;
+  /** Changes the upload limit (see GitLabDoubleOptions.maxAttachmentBytes); undefined lifts it. */
+  setMaxAttachmentBytes(bytes: number | undefined): void;
   sendWebhook(targetUrl: string, delivery: WebhookDelivery): Promise<Response>;
   close(): Promise<void>;
 }
@@ -99,6 +108,7 @@ const ROUTES: Route[] = [
 /** A GitLab REST v4 double on 127.0.0.1 with in-memory state; see the package README. */
 export async function startGitLabDouble(opts: GitLabDoubleOptions = {}): Promise<GitLabDouble> {
   const token = opts.token ?? `glpat-${randomBytes(12).toString('hex')}`;
+  const clock = opts.now ?? (() => new Date());
   const store = new GitLabStore(opts.now);
   const requests: LoggedRequest[] = [];
   let faults: ActiveFault[] = [];
@@ -108,6 +118,7 @@ export async function startGitLabDouble(opts: GitLabDoubleOptions = {}): Promise
     store,
     ser: createSerializer(() => baseUrl),
     keepUploadBytesUpTo: opts.keepUploadBytesUpTo ?? 16 * 1024 * 1024,
+    ...(opts.maxAttachmentBytes !== undefined ? { maxAttachmentBytes: opts.maxAttachmentBytes } : {}),
   };
 
   const server = createServer((req, res) => {
@@ -129,7 +140,7 @@ export async function startGitLabDouble(opts: GitLabDoubleOptions = {}): Promise
     requests.push(entry);
     res.on('finish', () => (entry.status = res.statusCode));
 
-    const fault = takeFault(faults, method, path);
+    const fault = takeFault(faults, method, path, clock());
     if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
     if (fault?.network === 'reset') {
       entry.fault = true;
@@ -143,7 +154,7 @@ export async function startGitLabDouble(opts: GitLabDoubleOptions = {}): Promise
     if (fault && fault.status !== undefined) {
       entry.fault = true;
       req.resume();
-      const r = faultResponse(fault);
+      const r = faultResponse(fault, clock());
       res.writeHead(r.status, { ...r.headers, 'content-length': String(Buffer.byteLength(r.body)) });
       res.end(r.body);
       return;
@@ -204,10 +215,14 @@ export async function startGitLabDouble(opts: GitLabDoubleOptions = {}): Promise
       requests.length = 0;
     },
     injectFault: (fault) => {
-      faults.push(toActiveFault(fault));
+      faults.push(toActiveFault(fault, clock()));
     },
     clearFaults: () => {
       faults = [];
+    },
+    setMaxAttachmentBytes: (bytes) => {
+      if (bytes === undefined) delete deps.maxAttachmentBytes;
+      else deps.maxAttachmentBytes = bytes;
     },
     sendWebhook: (targetUrl, delivery) => sendWebhook(baseUrl, targetUrl, delivery),
     close: () =>

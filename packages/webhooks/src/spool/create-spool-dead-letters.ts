@@ -1,9 +1,9 @@
 import { mkdir, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { syncDir } from '@devops/durable-fs';
 import { RefusedError } from '@devops/errors';
 import type { DeadLetter, DeadLetters, DeadLetterSummary } from '../queue/event-queue';
 import type { SpooledEvent, WebhookPayload } from '../types';
-import { syncDirOnce } from './sync-dir-once';
 
 /** `<spool>/replay/`: dead letters handed back by `dead-letters replay`, picked up by the service. */
 export const REPLAY_DIR = 'replay';
@@ -114,8 +114,8 @@ export function createSpoolDeadLetters(spoolDir: string): DeadLetters {
         if (isMissing(err)) return false; // replayed or dropped by someone else just now
         throw err;
       }
-      await syncDirOnce(replayDir);
-      await syncDirOnce(deadDir);
+      await syncDir(replayDir);
+      await syncDir(deadDir);
       return true;
     },
     async drop(id) {
@@ -125,7 +125,7 @@ export function createSpoolDeadLetters(spoolDir: string): DeadLetters {
         if (isMissing(err)) return false;
         throw err;
       }
-      await syncDirOnce(deadDir);
+      await syncDir(deadDir);
       return true;
     },
     async count() {

@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { syncDir } from '@devops/durable-fs';
 import { createDeliveryLog } from '../create-delivery-log';
 import { createSpool } from '../create-spool';
 import type { EventQueue, EventQueueOptions } from '../queue/event-queue';
 import type { SpooledEvent, WebhookPayload } from '../types';
-import { createSpoolDeadLetters, DEAD_DIR, REPLAY_DIR, type DeadLetterFile } from './create-spool-dead-letters';
+import {
+  createSpoolDeadLetters,
+  DEAD_DIR,
+  REPLAY_DIR,
+  type DeadLetterFile,
+} from './create-spool-dead-letters';
 import { createSpoolWorker } from './create-spool-worker';
-import { syncDirOnce } from './sync-dir-once';
 
 export interface SpoolQueueOptions extends EventQueueOptions {
   /** WEBHOOK_SPOOL_DIR. */
@@ -95,7 +100,7 @@ export function createSpoolQueue(opts: SpoolQueueOptions): EventQueue {
       await unlink(file);
     }
     // The hand-back is durable before the event can run: a crash never replays it twice.
-    await syncDirOnce(replayDir);
+    await syncDir(replayDir);
     for (const { meta, payload } of fresh) {
       if (meta.idempotencyKey !== null) pendingKeys.add(meta.idempotencyKey);
       worker.enqueue(meta, { attempts: 0, nextAttemptAt: 0, lastError: null }, payload);

@@ -7,6 +7,8 @@ export interface RouteDeps {
   ser: Serializer;
   /** Bytes of an upload kept in memory (above it only size and sha256 are kept). */
   keepUploadBytesUpTo: number;
+  /** Uploads over this many bytes answer 413 (GitLab's max_attachment_size); absent: no limit. */
+  maxAttachmentBytes?: number;
 }
 
 export interface Route {

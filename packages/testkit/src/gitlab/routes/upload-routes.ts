@@ -13,6 +13,9 @@ interface ReceivedFile {
   content: Buffer | null;
 }
 
+/** GitLab's `file_too_large!` (lib/api/helpers.rb): `render_api_error!('413 Request Entity Too Large', 413)`. */
+const TOO_LARGE = '413 Request Entity Too Large';
+
 /** Streams the multipart body: the `file` field is hashed as it arrives, its bytes kept only up to `keep`. */
 function receiveFile(req: import('node:http').IncomingMessage, keep: number): Promise<ReceivedFile | null> {
   return new Promise((resolve, reject) => {
@@ -63,10 +66,18 @@ export const uploadRoutes: Route[] = [
   route(
     'POST',
     '/projects/:id/uploads',
-    async (ctx, { store, ser, keepUploadBytesUpTo }) => {
+    async (ctx, deps) => {
+      const { store, ser } = deps;
       const project = projectOr404(store, ctx.params[0]);
-      const file = await receiveFile(ctx.req, keepUploadBytesUpTo);
+      const limit = deps.maxAttachmentBytes;
+      // over the limit nothing is kept: the rest of the body is read and dropped, then refused
+      const keep = limit === undefined ? deps.keepUploadBytesUpTo : Math.min(deps.keepUploadBytesUpTo, limit);
+      const file = await receiveFile(ctx.req, keep);
       if (!file || !file.filename) throw missing('file');
+      if (limit !== undefined && file.size > limit) {
+        ctx.logBody({ file: { filename: file.filename, size: file.size } });
+        throw apiError(413, TOO_LARGE);
+      }
       const upload: UploadRecord = {
         id: store.nextUploadId(),
         secret: randomBytes(16).toString('hex'),

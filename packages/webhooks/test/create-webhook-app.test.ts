@@ -1,7 +1,7 @@
 import { listen } from '@devops/http-service';
-import { createWebhookService } from '../src';
+import { createWebhookApp } from '../src';
+import { defineTestApp, testConfig } from './support/define-test-app';
 import {
-  SECRET,
   captureLogger,
   metricValue,
   mrEvent,
@@ -11,28 +11,31 @@ import {
   unreachableGitLab,
 } from './support/start-receiver';
 
-describe('createWebhookService', () => {
+describe('createWebhookApp', () => {
   it('serves /healthz, /metrics with the receiver metrics, the webhook route and the app routes, without listening itself', async () => {
     const { log } = captureLogger();
     const spoolDir = await tempDir();
     const handled: string[] = [];
-    const { app, receiver } = createWebhookService({
-      name: 'svc-test',
-      config: { GITLAB_WEBHOOK_SECRET: SECRET, WEBHOOK_SPOOL_DIR: spoolDir },
+    const definition = defineTestApp(
+      'svc-test',
+      { merge_request: { handle: async ({ deliveryId }) => void handled.push(deliveryId) } },
+      (a) => a.get('/extra', (_req, res) => void res.json({ extra: true })),
+    );
+    const service = createWebhookApp(definition, {
+      config: testConfig(spoolDir),
       log,
       gitlab: unreachableGitLab(log),
       defaultMetrics: false,
-      handlers: { merge_request: { handle: async ({ deliveryId }) => void handled.push(deliveryId) } },
-      routes: (a) => a.get('/extra', (_req, res) => void res.json({ extra: true })),
     });
+    const { app, receiver } = service;
     const server = await listen(app, { port: 0, host: '127.0.0.1', log });
     try {
-      await receiver.start();
+      await service.start();
       expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
       expect(await (await fetch(`${server.url}/extra`)).json()).toEqual({ extra: true });
       const res = await post(`${server.url}/webhooks/gitlab`, mrEvent('svc'), { uuid: 'svc-uuid-1' });
       expect(res.status).toBe(202);
-      await receiver.idle();
+      await receiver!.idle();
       expect(handled).toEqual(['svc-uuid-1']);
       const text = await (await fetch(`${server.url}/metrics`)).text();
       expect(
@@ -50,21 +53,32 @@ describe('createWebhookService', () => {
       expect(text).toContain('gitlab_webhook_handler_duration_seconds_bucket');
     } finally {
       await server.close();
-      await receiver.stop();
+      await service.stop();
       await removeDir(spoolDir);
     }
   });
 
-  it('refuses an empty secret', () => {
+  it('has no receiver (POST /webhooks/gitlab is 404) when an optional secret is unset, and still serves its routes', async () => {
     const { log } = captureLogger();
-    expect(() =>
-      createWebhookService({
-        name: 'svc-test',
-        config: { GITLAB_WEBHOOK_SECRET: '', WEBHOOK_SPOOL_DIR: '/tmp/unused' },
-        log,
-        gitlab: unreachableGitLab(log),
-        handlers: {},
-      }),
-    ).toThrow('the webhook secret is empty: set GITLAB_WEBHOOK_SECRET');
+    const definition = defineTestApp('svc-test', {}, (a) =>
+      a.get('/extra', (_req, res) => void res.json({ extra: 1 })),
+    );
+    const config = { ...testConfig('/nonexistent/unused'), GITLAB_WEBHOOK_SECRET: undefined };
+    const service = createWebhookApp(definition, {
+      config,
+      log,
+      gitlab: unreachableGitLab(log),
+      defaultMetrics: false,
+    });
+    expect(service.receiver).toBeNull();
+    const server = await listen(service.app, { port: 0, host: '127.0.0.1', log });
+    try {
+      await service.start();
+      expect((await post(`${server.url}/webhooks/gitlab`, mrEvent('x'))).status).toBe(404);
+      expect(await (await fetch(`${server.url}/extra`)).json()).toEqual({ extra: 1 });
+    } finally {
+      await server.close();
+      await service.stop();
+    }
   });
 });

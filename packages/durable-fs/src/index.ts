@@ -1,0 +1,4 @@
+export { writeFileDurably, type WriteDurablyOptions } from './write-file-durably';
+export { syncDir } from './sync-dir';
+export { makeDirDurably } from './make-dir-durably';
+export { tryLock, type ReleaseLock, type TryLockOptions } from './try-lock';

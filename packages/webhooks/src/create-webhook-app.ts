@@ -1,0 +1,85 @@
+import type { GitLabPort } from '@devops/gitlab';
+import { createServiceApp, type ServiceApp } from '@devops/http-service';
+import type { Logger } from '@devops/logger';
+import {
+  createWebhookReceiver,
+  type WebhookReceiver,
+  type WebhookReceiverOptions,
+} from './create-webhook-receiver';
+import type { WebhookAppDefinition, WebhookAppSchema, WebhookConfigOf } from './define-webhook-app';
+import type { RetryOptions } from './types';
+
+/** What a webhook app is built from: in production by runWebhookApp, in tests by hand. */
+export interface WebhookAppDeps<S extends WebhookAppSchema> {
+  config: WebhookConfigOf<S>;
+  log: Logger;
+  gitlab: GitLabPort;
+  /** Secret values scrubbed from stored errors and logs (default: the GitLab token). */
+  secrets?: string[];
+  /** Retry timing (tests make it short); WEBHOOK_HOLD_MAX comes from the config. */
+  retry?: RetryOptions;
+  concurrency?: number;
+  now?: () => number;
+  random?: () => number;
+  /** Default metrics (process, GC) on /metrics; tests switch them off. */
+  defaultMetrics?: boolean;
+  /** A queue of the test's own; default: openEventQueue from the config. */
+  openQueue?: WebhookReceiverOptions['openQueue'];
+}
+
+/** Every HTTP app's shape, plus the receiver (null when GITLAB_WEBHOOK_SECRET is unset). */
+export interface WebhookApp extends ServiceApp {
+  receiver: WebhookReceiver | null;
+}
+
+/**
+ * Builds a defined webhook app without listening: /healthz, /metrics, the
+ * receiver on POST /webhooks/gitlab with the definition's handlers, then the
+ * definition's own routes. start() replays the queue and starts processing;
+ * stop() finishes the events in hand.
+ */
+export function createWebhookApp<S extends WebhookAppSchema, C extends object>(
+  definition: WebhookAppDefinition<S, C>,
+  deps: WebhookAppDeps<S> & C,
+): WebhookApp {
+  const { config, log } = deps;
+  const { app, registry } = createServiceApp({
+    service: definition.name,
+    log,
+    ...(deps.defaultMetrics === undefined ? {} : { defaultMetrics: deps.defaultMetrics }),
+  });
+  const secrets = deps.secrets ?? [config.GITLAB_TOKEN];
+  const parts = definition.setup({ ...deps, registry, secrets });
+  let receiver: WebhookReceiver | null = null;
+  if (config.GITLAB_WEBHOOK_SECRET) {
+    receiver = createWebhookReceiver({
+      app: definition.name,
+      secret: config.GITLAB_WEBHOOK_SECRET,
+      spoolDir: config.WEBHOOK_SPOOL_DIR,
+      gitlab: deps.gitlab,
+      log,
+      registry,
+      handlers: parts.handlers,
+      holdMaxMs: config.WEBHOOK_HOLD_MAX * 1000,
+      secrets,
+      ...(deps.openQueue ? { openQueue: deps.openQueue } : {}),
+      ...(deps.retry ? { retry: deps.retry } : {}),
+      ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
+      ...(deps.now ? { now: deps.now } : {}),
+      ...(deps.random ? { random: deps.random } : {}),
+    });
+    app.use(receiver.router);
+  }
+  parts.routes?.(app);
+  return {
+    app,
+    registry,
+    receiver,
+    start: async () => {
+      await receiver?.start();
+    },
+    stop: async () => {
+      await receiver?.stop();
+    },
+  };
+}

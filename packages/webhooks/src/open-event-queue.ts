@@ -1,0 +1,33 @@
+import type { Logger } from '@devops/logger';
+import type { EventQueue, EventQueueOptions } from './queue/event-queue';
+import { createSpoolQueue } from './spool/create-spool-queue';
+import type { SpooledEvent } from './types';
+
+/** Where an app's events wait: the settings that choose the queue. */
+export interface QueueLocation {
+  /** WEBHOOK_SPOOL_DIR: the local spool (the default). */
+  spoolDir: string;
+  /** DATABASE_URL: PostgreSQL instead of the spool, when set. */
+  databaseUrl?: string | undefined;
+}
+
+export interface OpenQueueOptions extends EventQueueOptions {
+  /** The app's name (as in apps/<name>). */
+  app: string;
+  log: Logger;
+  /** How long a finished event's Idempotency-Key is remembered. Default 7 days. */
+  dedupeRetentionMs?: number;
+  /** How often a started spool looks for replayed dead letters. Default 1 s. */
+  replayScanMs?: number;
+  /** A storage fault while recording an outcome (the event stays queued and is tried again). */
+  onFault?: (err: unknown, event?: SpooledEvent) => void;
+}
+
+/**
+ * Opens the queue the settings choose, for the service and for the
+ * `dead-letters` command alike (the same storage either way).
+ */
+export async function openEventQueue(where: QueueLocation, options: OpenQueueOptions): Promise<EventQueue> {
+  const { app: _app, log: _log, ...rest } = options;
+  return createSpoolQueue({ ...rest, dir: where.spoolDir });
+}

@@ -1,0 +1,88 @@
+import { startMain, type RunContext } from '@devops/cli';
+import { createGitLab } from '@devops/gitlab';
+import { serveUntilSignalled } from '@devops/http-service';
+import { createWebhookApp } from './create-webhook-app';
+import type { WebhookAppDefinition, WebhookAppSchema, WebhookConfigOf } from './define-webhook-app';
+import { openEventQueue } from './open-event-queue';
+import { DEAD_LETTERS_USAGE, runDeadLettersCommand } from './run-dead-letters-command';
+
+/**
+ * A webhook app's whole main.ts: `runWebhookApp(definition)`. Serves it
+ * (config, GitLab client, queue replay, listen, drain on SIGTERM), or with
+ * `dead-letters ...` runs the operator's command on the same queue storage.
+ */
+export function runWebhookApp<S extends WebhookAppSchema, C extends object>(
+  definition: WebhookAppDefinition<S, C>,
+): void {
+  const main = `node apps/${definition.name}/dist/main.js`;
+  startMain({
+    name: definition.name,
+    summary: definition.summary,
+    usage: `${main}\n${main} ${DEAD_LETTERS_USAGE}`,
+    options: { json: { type: 'boolean' }, all: { type: 'boolean' } },
+    optionsHelp: [
+      '--json       dead-letters: print one JSON document on stdout',
+      '--all        dead-letters replay: every dead letter',
+    ].join('\n'),
+    schema: definition.settings,
+    run: (ctx) =>
+      ctx.positionals[0] === 'dead-letters' ? manageDeadLetters(definition, ctx) : serve(definition, ctx),
+  });
+}
+
+async function serve<S extends WebhookAppSchema, C extends object>(
+  definition: WebhookAppDefinition<S, C>,
+  ctx: RunContext<S>,
+): Promise<number> {
+  const { log } = ctx;
+  const config = ctx.config as WebhookConfigOf<S>; // S extends WebhookAppSchema
+  if (ctx.positionals.length > 0) {
+    ctx.stderr.write(`${definition.name}: unknown command "${ctx.positionals[0]}"; run with --help\n`);
+    return 78;
+  }
+  const gitlab = createGitLab({
+    url: config.GITLAB_URL,
+    token: config.GITLAB_TOKEN,
+    log,
+    ...(definition.gitlabRetry ? { retry: definition.gitlabRetry } : {}),
+  });
+  const clients = definition.connect?.({ config, log }) ?? ({} as C);
+  const service = createWebhookApp(definition, { ...clients, config, log, gitlab, secrets: ctx.secrets });
+  await service.start();
+  if (!service.receiver) log.info('GITLAB_WEBHOOK_SECRET is not set: POST /webhooks/gitlab is disabled');
+  await serveUntilSignalled(service.app, {
+    service: definition.name,
+    port: config.PORT,
+    host: config.HOST,
+    log,
+    onDrain: () => service.stop(),
+  });
+  return 0;
+}
+
+async function manageDeadLetters<S extends WebhookAppSchema, C extends object>(
+  definition: WebhookAppDefinition<S, C>,
+  ctx: RunContext<S>,
+): Promise<number> {
+  const config = ctx.config as WebhookConfigOf<S>; // S extends WebhookAppSchema
+  const queue = await openEventQueue(
+    { spoolDir: config.WEBHOOK_SPOOL_DIR },
+    {
+      app: definition.name,
+      log: ctx.log,
+      policy: { baseDelayMs: 0, maxDelayMs: 0, maxAgeMs: 0, holdMaxMs: 0 }, // never started: no processing
+    },
+  );
+  try {
+    return await runDeadLettersCommand({
+      args: ctx.positionals.slice(1),
+      json: ctx.flags.json === true,
+      all: ctx.flags.all === true,
+      stdout: ctx.stdout,
+      stderr: ctx.stderr,
+      deadLetters: queue.deadLetters,
+    });
+  } finally {
+    await queue.stop();
+  }
+}
