@@ -15,6 +15,8 @@ export interface WebhookAppSchema extends Schema {
   GITLAB_WEBHOOK_SECRET: Setting<string | undefined>;
   WEBHOOK_SPOOL_DIR: Setting<string>;
   WEBHOOK_HOLD_MAX: Setting<number>;
+  /** Unset: the local spool; set: PostgreSQL. */
+  DATABASE_URL: Setting<string | undefined>;
 }
 
 /** The values of WebhookAppSchema's settings (what the shared code reads from an app's config). */
@@ -26,6 +28,7 @@ export interface WebhookAppConfig {
   GITLAB_WEBHOOK_SECRET?: string | undefined;
   WEBHOOK_SPOOL_DIR: string;
   WEBHOOK_HOLD_MAX: number;
+  DATABASE_URL?: string | undefined;
 }
 
 /** An app's config as the shared code sees it. */

@@ -66,7 +66,7 @@ async function manageDeadLetters<S extends WebhookAppSchema, C extends object>(
 ): Promise<number> {
   const config = ctx.config as WebhookConfigOf<S>; // S extends WebhookAppSchema
   const queue = await openEventQueue(
-    { spoolDir: config.WEBHOOK_SPOOL_DIR },
+    { spoolDir: config.WEBHOOK_SPOOL_DIR, databaseUrl: config.DATABASE_URL },
     {
       app: definition.name,
       log: ctx.log,

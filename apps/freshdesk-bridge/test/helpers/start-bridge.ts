@@ -84,6 +84,7 @@ export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
     BRIDGE_MAX_ATTACHMENT_BYTES: 100 * 1024 ** 2,
     GITLAB_WEBHOOK_SECRET: undefined,
     WEBHOOK_SPOOL_DIR: spool,
+    DATABASE_URL: undefined,
     ...opts.config,
   };
   const bridge = createApp({
