@@ -98,7 +98,12 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       key: encodeOrderKey(event.orderKey),
       queued: true,
     });
-    return queued.some((j) => j.data.event.id !== event.id && j.data.event.receivedAt < event.receivedAt);
+    return queued.some(
+      (j) =>
+        j.data.firstFailedAt !== undefined &&
+        j.data.event.id !== event.id &&
+        j.data.event.receivedAt < event.receivedAt,
+    );
   };
 
   const settle = async (fn: (client: DatabaseClient, dbx: Adapter) => Promise<void>) =>
