@@ -92,18 +92,20 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
     },
   });
 
-  /** Whether an earlier event of this project is waiting behind its own retry (it was moved behind us). */
+  /**
+   * Whether an earlier event of this project is waiting behind its own retry (it was moved
+   * behind us). One indexed probe on pg-boss's job table (its documented tables are for direct
+   * queries), not a read of the project's whole backlog.
+   */
   const isOvertaking = async (pg: PgBossQueue, event: QueuedEvent): Promise<boolean> => {
-    const queued = await pg.boss.findJobs<JobData>(pg.queue, {
-      key: encodeOrderKey(event.orderKey),
-      queued: true,
-    });
-    return queued.some(
-      (j) =>
-        j.data.firstFailedAt !== undefined &&
-        j.data.event.id !== event.id &&
-        j.data.event.receivedAt < event.receivedAt,
+    const { rows } = await db.query(
+      `SELECT 1 FROM pgboss.job
+       WHERE name = $1 AND singleton_key = $2 AND state IN ('created', 'retry')
+         AND data ? 'firstFailedAt' AND (data->'event'->>'receivedAt')::bigint < $3
+       LIMIT 1`,
+      [pg.queue, encodeOrderKey(event.orderKey), event.receivedAt],
     );
+    return rows.length > 0;
   };
 
   const settle = async (fn: (client: DatabaseClient, dbx: Adapter) => Promise<void>) =>
@@ -170,7 +172,7 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       observer.retried?.(event, { attempt, delayMs: decision.delayMs, error: decision.error });
       return;
     }
-    await settle((_client, dbx) => complete(dbx).then(() => undefined));
+    // Done: returning lets pg-boss complete the job (one statement; a failure there retries it).
     observer.processed?.(event, attempt);
   };
 
