@@ -9,5 +9,7 @@ describe('board-sync --help', () => {
     });
     expect(out).toContain('node apps/board-sync/dist/main.js');
     expect(out).toContain('LOG_LEVEL');
+    expect(out).toContain('WEBHOOK_HOLD_MAX');
+    expect(out).toContain('dead-letters list [--json] | show <id> [--json] | replay <id>|--all');
   });
 });

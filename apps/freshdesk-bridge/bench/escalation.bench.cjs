@@ -82,6 +82,12 @@ async function escalation(gitlab, freshdesk) {
   }
   const bridge = createApp({
     config: {
+      PORT: 0,
+      HOST: '127.0.0.1',
+      GITLAB_URL: gitlab.url,
+      GITLAB_TOKEN: gitlab.token,
+      FRESHDESK_API_KEY: freshdesk.apiKey,
+      WEBHOOK_HOLD_MAX: 900,
       FRESHDESK_URL: freshdesk.url,
       BRIDGE_GITLAB_PROJECT: project.path,
       BRIDGE_API_KEYS: ['bench-key'],

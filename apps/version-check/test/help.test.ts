@@ -9,5 +9,7 @@ describe('version-check --help', () => {
     });
     expect(out).toContain('node apps/version-check/dist/main.js');
     expect(out).toContain('LOG_LEVEL');
+    expect(out).toContain('WEBHOOK_HOLD_MAX');
+    expect(out).toContain('dead-letters list [--json] | show <id> [--json] | replay <id>|--all');
   });
 });

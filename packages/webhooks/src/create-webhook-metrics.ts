@@ -74,7 +74,11 @@ export function createWebhookMetrics(
       help,
       registers: [registry],
       async collect() {
-        this.set(await read());
+        try {
+          this.set(await read());
+        } catch {
+          // The queue's storage did not answer (database down): keep the last value, /metrics still answers.
+        }
       },
     });
   };

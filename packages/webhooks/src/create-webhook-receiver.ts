@@ -153,7 +153,7 @@ export function createWebhookReceiver(opts: WebhookReceiverOptions): WebhookRece
       if (depth > 0) log.info(`${opts.app}: ${depth} queued webhook event(s) to process`);
     },
     async stop() {
-      await (await queue()).stop();
+      if (opening) await (await opening).stop(); // never opened: nothing to stop
     },
     idle: async () => (await queue()).idle(),
     queue,

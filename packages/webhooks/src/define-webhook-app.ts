@@ -15,8 +15,6 @@ export interface WebhookAppSchema extends Schema {
   GITLAB_WEBHOOK_SECRET: Setting<string | undefined>;
   WEBHOOK_SPOOL_DIR: Setting<string>;
   WEBHOOK_HOLD_MAX: Setting<number>;
-  /** Unset: the local spool; set: PostgreSQL. */
-  DATABASE_URL: Setting<string | undefined>;
 }
 
 /** The values of WebhookAppSchema's settings (what the shared code reads from an app's config). */
@@ -28,6 +26,7 @@ export interface WebhookAppConfig {
   GITLAB_WEBHOOK_SECRET?: string | undefined;
   WEBHOOK_SPOOL_DIR: string;
   WEBHOOK_HOLD_MAX: number;
+  /** With it, events queue in PostgreSQL instead of the spool (openEventQueue). */
   DATABASE_URL?: string | undefined;
 }
 
