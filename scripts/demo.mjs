@@ -263,6 +263,44 @@ try {
     `issue #${bug.iid}: In Development → ${afterOpen} (merge request !${mr.iid} opened) → ${labelOf()} (merged)`,
   );
 
+  // 4b. board-sync: an event that fails for good is dead-lettered, then replayed by the operator.
+  {
+    const docs = gitlab.addIssue(server.id, { title: 'Document the SSO setting', labels: ['To Do'] });
+    const docsMr = gitlab.addMergeRequest(server.id, {
+      title: `Docs for #${docs.iid}`,
+      description: `Closes #${docs.iid}`,
+      sourceBranch: `${docs.iid}-sso-docs`,
+      targetBranch: 'main',
+    });
+    // GitLab refuses the label change once (403: a permission problem, not worth retrying for a day).
+    gitlab.injectFault({ status: 403, method: 'PUT', path: `/issues/${docs.iid}`, times: 1 });
+    await gitlab.sendWebhook(`${url('board-sync')}/webhooks/gitlab`, {
+      event: 'Merge Request Hook',
+      token: secrets.GITLAB_WEBHOOK_SECRET,
+      payload: mrHook(docsMr, 'open'),
+    });
+    const env = { ...base, WEBHOOK_SPOOL_DIR: path.join(work, 'spool', 'board-sync') };
+    const letters = await until('the dead letter', async () => {
+      const r = await cli('board-sync', ['dead-letters', 'list', '--json'], env);
+      const list = r.code === 0 ? JSON.parse(r.stdout) : [];
+      return list.length > 0 ? list : undefined;
+    });
+    const replay = await cli('board-sync', ['dead-letters', 'replay', letters[0].id, '--json'], env);
+    check(replay.code === 0, `dead-letters replay exited ${replay.code}: ${replay.stderr}`);
+    const docsLabels = () =>
+      gitlab
+        .state(server.id)
+        .issues.find((i) => i.iid === docs.iid)
+        .labels.join(', ');
+    await until('the replayed move', () => docsLabels().includes('In Review'));
+    say(
+      'board-sync (dead letters)',
+      `merge request !${docsMr.iid}: GitLab refused the move (403), so the event was dead-lettered at once:\n` +
+        `  dead-letters list → ${letters[0].id}: ${letters[0].error.split('\n')[0]}\n` +
+        `  dead-letters replay ${letters[0].id} → processed once by the running service: issue #${docs.iid} is now ${docsLabels()}`,
+    );
+  }
+
   // 5. lib-tagger: the CI job on the library's default branch.
   {
     const r = await cli('lib-tagger', ['--json'], {

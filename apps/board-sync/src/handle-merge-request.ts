@@ -1,6 +1,7 @@
 import type { EventHandler } from '@devops/webhooks';
 import { boardLabelFor, type BoardConfig } from './board/board-settings';
 import { moveIssues } from './board/move-issues';
+import { throwIfRefused } from './board/throw-if-refused';
 import type { BoardSyncMetrics } from './create-metrics';
 import { chooseMergeRequestMove } from './choose-merge-request-move';
 import { findIssueReferences, type IssueReference } from './references/find-issue-references';
@@ -54,6 +55,7 @@ export function createMergeRequestHandler(
         allowBackwards: d.allowBackwards,
       });
       metrics.count(outcomes);
+      throwIfRefused(outcomes);
     },
   };
 }

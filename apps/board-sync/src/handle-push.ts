@@ -1,6 +1,7 @@
 import type { EventHandler } from '@devops/webhooks';
 import { boardLabelFor, type BoardConfig } from './board/board-settings';
 import { moveIssues } from './board/move-issues';
+import { throwIfRefused } from './board/throw-if-refused';
 import type { BoardSyncMetrics } from './create-metrics';
 import { issueNumberFromBranch } from './references/issue-number-from-branch';
 import type { PushPayload } from '@devops/webhooks';
@@ -48,6 +49,7 @@ export function createPushHandler(config: BoardConfig, metrics: BoardSyncMetrics
         allowBackwards: true,
       });
       metrics.count(outcomes);
+      throwIfRefused(outcomes);
     },
   };
 }

@@ -42,7 +42,7 @@ describe('board-sync leaves issues alone', () => {
     );
   });
 
-  it('an issue GitLab refuses (403) is logged and skipped; the others still move', async () => {
+  it('an issue GitLab refuses (403): the others still move, and the event is dead-lettered for the operator', async () => {
     h = await startHarness();
     const w = world();
     h.gitlab.injectFault({ status: 403, times: 1, method: 'PUT', path: /\/issues\/1$/ });
@@ -52,6 +52,15 @@ describe('board-sync leaves issues alone', () => {
     expect(h.logLines.some((l) => l.level === 'error' && String(l.message).includes('acme/server#1'))).toBe(
       true,
     );
+    // Not swallowed: one dead letter waits, naming the refused issue; the event was tried once.
+    const metrics = await (await fetch(`${h.url}/metrics`)).text();
+    expect(metrics).toMatch(/^gitlab_webhook_dead_letters(\{[^}]*\})? 1$/m);
+    expect(h.gitlab.requests.filter((r) => r.method === 'PUT' && r.status === 403)).toHaveLength(1);
+    expect(
+      h.logLines.some(
+        (l) => String(l.message).includes('dead-lettered') && String(l.message).includes('acme/server#1'),
+      ),
+    ).toBe(true);
   });
 
   it('a repeated delivery makes no issue update at all', async () => {

@@ -7,11 +7,11 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const { startGitLabDouble } = require('@devops/testkit');
+const { runReporter } = require('./measure-run.cjs');
 
 const sizeMiB = Number(process.argv[2] ?? 1024);
-const main = path.join(__dirname, '../dist/main.js');
 const RACES = 12;
 
 function report(i, n) {
@@ -73,43 +73,6 @@ function timeGrep(file) {
     count = Number(r.stdout.trim());
   }
   return { seconds: best, count };
-}
-
-function runReporter(args, env) {
-  return new Promise((resolve) => {
-    const useTime = fs.existsSync('/usr/bin/time');
-    const cmd = useTime ? '/usr/bin/time' : process.execPath;
-    const argv = useTime ? ['-v', process.execPath, main, ...args] : [main, ...args];
-    const t = process.hrtime.bigint();
-    const child = spawn(cmd, argv, { env: { PATH: process.env.PATH, ...env } });
-    let stdout = '';
-    let stderr = '';
-    let sampledKb = 0;
-    const sampler = setInterval(() => {
-      try {
-        const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        const m = /VmHWM:\s+(\d+)/.exec(status);
-        if (m) sampledKb = Math.max(sampledKb, Number(m[1]));
-      } catch {
-        /* gone */
-      }
-    }, 50);
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => {
-      clearInterval(sampler);
-      const seconds = Number(process.hrtime.bigint() - t) / 1e9;
-      const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      resolve({
-        code,
-        seconds,
-        peakRssMb: (m ? Number(m[1]) : sampledKb) / 1024,
-        via: m ? '/usr/bin/time -v' : '/proc VmHWM samples',
-        stdout,
-        stderr,
-      });
-    });
-  });
 }
 
 async function main_() {

@@ -1,18 +1,32 @@
 import os from 'node:os';
-import { list, loadConfig, text, type Env } from '@devops/config';
+import { list, loadConfig, text, url, type Env } from '@devops/config';
+import { databaseSettings } from '@devops/db';
 import { gitlabSettings } from '@devops/gitlab';
 
 const common = {
+  ...databaseSettings,
   RACE_REPORTER_LOGS: list({ description: 'Comma-separated log paths or globs (arguments override)' }),
   RACE_REPORTER_STATE: text({
     default: './data/race-reporter-state.json',
-    description: 'Cursor and lock state file',
+    description: 'Cursor state file (its lock: the folder <state>.lock); unused with DATABASE_URL',
   }),
   RACE_REPORTER_LABELS: list({
     default: ['race condition'],
     description: 'Labels on race issues (created if missing)',
   }),
-  RACE_REPORTER_HOST: text({ default: os.hostname(), description: 'Host name recorded with each report' }),
+  RACE_REPORTER_HOST: text({
+    default: os.hostname(),
+    description:
+      'Host name recorded with each report; keys the state in PostgreSQL and the Pushgateway instance',
+  }),
+  RACE_REPORTER_PUSHGATEWAY_URL: url({
+    description:
+      'Prometheus Pushgateway base URL: each run POSTs its metrics to /metrics/job/race-reporter/instance/<host>',
+  }),
+  RACE_REPORTER_METRICS_FILE: text({
+    default: './data/race-reporter.prom',
+    description: 'Textfile-collector file for the metrics when no Pushgateway is set',
+  }),
 };
 
 function gitlabSchema() {

@@ -1,8 +1,8 @@
-import './limit-v8-memory'; // first: V8 memory settings before anything else loads
 import { startMain } from '@devops/cli';
 import { createGitLab } from '@devops/gitlab';
 import { optionalGitLabConfig, settingsFor } from './config';
-import { runRaceReporter } from './run/run-race-reporter';
+import { runAndRecord } from './run/run-and-record';
+import { openStateStore } from './state/open-state-store';
 import { formatSummary } from './run/run-result';
 import { ConfigError } from '@devops/errors';
 import path from 'node:path';
@@ -46,17 +46,28 @@ startMain({
       cwd,
       typeof flags.state === 'string' ? flags.state : config.RACE_REPORTER_STATE,
     );
-    const result = await runRaceReporter({
+    const host = config.RACE_REPORTER_HOST;
+    const { store, close } = await openStateStore({
+      databaseUrl: config.DATABASE_URL,
+      statePath,
+      host,
+      dryRun,
+      log,
+    });
+    const result = await runAndRecord({
       patterns,
       cwd,
-      statePath,
+      store,
+      metrics: config.RACE_REPORTER_PUSHGATEWAY_URL
+        ? { kind: 'pushgateway', url: config.RACE_REPORTER_PUSHGATEWAY_URL, host }
+        : { kind: 'textfile', path: path.resolve(cwd, config.RACE_REPORTER_METRICS_FILE) },
       dryRun,
-      host: config.RACE_REPORTER_HOST,
+      host,
       labels: config.RACE_REPORTER_LABELS,
       gitlab,
       log,
       now: () => new Date(),
-    });
+    }).finally(close);
     if (flags.json) {
       stdout.write(`${JSON.stringify({ reports: result.reports, actions: result.actions })}\n`);
       stderr.write(formatSummary(result));

@@ -1,28 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { startGitLabDouble } from '@devops/testkit';
-import { fixtures, tempDir } from './run-helpers';
-
-const main = path.join(__dirname, '../dist/main.js');
-
-function cli(
-  args: string[],
-  env: Record<string, string>,
-  cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [main, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+import { cli, fixtures, holdLockElsewhere, tempDir } from './run-helpers';
 
 describe('race-reporter CLI (real process)', () => {
   it('--dry-run --json: the JSON document on stdout, human summary on stderr, no state written, exit 0', async () => {
@@ -94,17 +73,14 @@ describe('race-reporter CLI (real process)', () => {
       ).toEqual(['Data race in main.h', 'Data race in main.main.func2']);
       expect(fs.existsSync(path.join(dir, 'data/race-reporter-state.json'))).toBe(true);
 
-      const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
-      const os = await import('node:os');
-      fs.writeFileSync(
-        path.join(dir, 'data/race-reporter-state.json.lock'),
-        JSON.stringify({ pid: sleeper.pid, host: os.hostname(), startedAt: 'now' }),
-      );
+      const release = await holdLockElsewhere(path.join(dir, 'data/race-reporter-state.json'));
+      const stateBefore = fs.readFileSync(path.join(dir, 'data/race-reporter-state.json'), 'utf8');
       const locked = await cli([], env, dir);
-      sleeper.kill();
+      await release();
       expect(locked.code).toBe(2);
       expect(locked.stderr).toContain('another race-reporter run holds');
-      fs.rmSync(path.join(dir, 'data/race-reporter-state.json.lock'));
+      expect(fs.readFileSync(path.join(dir, 'data/race-reporter-state.json'), 'utf8')).toBe(stateBefore);
+      fs.rmSync(path.join(dir, 'data/race-reporter-state.json.lock'), { recursive: true, force: true });
 
       fs.writeFileSync(path.join(dir, 'data/race-reporter-state.json'), '{"version": 1, "cursors": [');
       const damaged = await cli([], env, dir);

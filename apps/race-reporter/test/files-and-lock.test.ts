@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { RefusedError } from '@devops/errors';
 import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
-import { acquireLock } from '../src/state/acquire-lock';
-import { goReport, run, tempDir, writes } from './run-helpers';
+import { openFileStore } from '../src/state/open-file-store';
+import { goReport, holdLockElsewhere, run, tempDir, writes } from './run-helpers';
 
 describe('cursors through rotation and truncation', () => {
   let double: GitLabDouble;
@@ -74,24 +73,36 @@ describe('cursors through rotation and truncation', () => {
   });
 });
 
-describe('lock', () => {
-  it('a live holder makes a run refuse; a dead holder is taken over; release removes the file', async () => {
+describe('lock (@devops/durable-fs tryLock on the state file)', () => {
+  it('a run while another process holds the lock refuses (RefusedError) and writes nothing; after the holder dies and its lock is stale, a run proceeds', async () => {
     const dir = tempDir('lock');
-    const lockPath = path.join(dir, 'state.json.lock');
-    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    const statePath = path.join(dir, 'state.json');
+    const logFile = path.join(dir, 'app.log');
+    fs.writeFileSync(logFile, goReport('main.a', 'main.b', 1));
+    const release = await holdLockElsewhere(statePath);
     try {
-      fs.writeFileSync(lockPath, JSON.stringify({ pid: sleeper.pid, host: 'h', startedAt: 'then' }));
-      await expect(acquireLock(lockPath, { host: 'h' })).rejects.toThrow(RefusedError);
-      await expect(acquireLock(lockPath, { host: 'h' })).rejects.toThrow(
-        /another race-reporter run holds .* \(pid \d+ on h/,
+      await expect(run(null, 1, { patterns: [logFile], statePath })).rejects.toThrow(RefusedError);
+      await expect(openFileStore(statePath).lock()).rejects.toThrow(
+        /another race-reporter run holds .*state\.json\.lock/,
+      );
+      expect(fs.existsSync(statePath)).toBe(false);
+    } finally {
+      await release();
+    }
+    // The holder was killed (SIGKILL): its lock stays until stale. Age it instead of waiting.
+    const old = new Date(Date.now() - 10 * 60_000);
+    fs.utimesSync(`${statePath}.lock`, old, old);
+    const double = await startGitLabDouble();
+    try {
+      const project = double.addProject({ path: 'qa/lock' }).id;
+      const { result } = await run(double, project, { patterns: [logFile], statePath });
+      expect(result.summary.issuesCreated).toBe(1);
+      expect(fs.existsSync(`${statePath}.lock`)).toBe(false);
+      expect(JSON.parse(fs.readFileSync(statePath, 'utf8')).cursors[0].offset).toBe(
+        fs.statSync(logFile).size,
       );
     } finally {
-      sleeper.kill();
+      await double.close();
     }
-    await new Promise((r) => sleeper.once('exit', r));
-    const lock = await acquireLock(lockPath, { host: 'h' });
-    expect(JSON.parse(fs.readFileSync(lockPath, 'utf8')).pid).toBe(process.pid);
-    await lock.release();
-    expect(fs.existsSync(lockPath)).toBe(false);
   });
 });

@@ -8,6 +8,14 @@ describe('race-reporter --help', () => {
       encoding: 'utf8',
     });
     expect(out).toContain('node apps/race-reporter/dist/main.js');
-    expect(out).toContain('LOG_LEVEL');
+    for (const name of [
+      'LOG_LEVEL',
+      'RACE_REPORTER_LOGS',
+      'RACE_REPORTER_STATE',
+      'RACE_REPORTER_HOST',
+      'RACE_REPORTER_PUSHGATEWAY_URL',
+      'RACE_REPORTER_METRICS_FILE',
+    ])
+      expect(out).toContain(name);
   });
 });

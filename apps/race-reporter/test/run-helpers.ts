@@ -1,11 +1,15 @@
 import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createGitLab, type GitLabPort } from '@devops/gitlab';
 import { createLogger, type Logger } from '@devops/logger';
 import type { GitLabDouble } from '@devops/testkit';
-import { runRaceReporter, type RunOptions } from '../src/run/run-race-reporter';
+import type { MetricsSink } from '../src/metrics/publish-run-metrics';
+import { runAndRecord } from '../src/run/run-and-record';
+import type { RunOptions } from '../src/run/run-race-reporter';
+import { openFileStore } from '../src/state/open-file-store';
 
 export const fixtures = path.join(__dirname, 'fixtures');
 
@@ -61,11 +65,19 @@ export function portFor(double: GitLabDouble, log: Logger): GitLabPort {
 export async function run(
   double: GitLabDouble | null,
   project: number,
-  opts: Partial<RunOptions> & { patterns: string[]; statePath: string; port?: GitLabPort },
+  opts: Partial<RunOptions> & {
+    patterns: string[];
+    statePath?: string;
+    port?: GitLabPort;
+    metrics?: MetricsSink;
+  },
 ) {
   const { log, lines } = quietLog();
   const port = opts.port ?? (double ? portFor(double, log) : null);
-  const result = await runRaceReporter({
+  const { statePath, metrics, store, ...rest } = opts;
+  const result = await runAndRecord({
+    metrics: metrics ?? null,
+    store: store ?? openFileStore(statePath ?? path.join(tempDir('state'), 'state.json')),
     cwd: process.cwd(),
     dryRun: false,
     host: 'test-host-1',
@@ -73,11 +85,58 @@ export async function run(
     gitlab: port ? { port, project } : null,
     log,
     now: () => new Date('2024-05-01T03:15:00Z'),
-    ...opts,
+    ...rest,
   });
   return { result, logs: lines };
 }
 
 export function writes(double: GitLabDouble) {
   return double.requests.filter((r) => r.method !== 'GET');
+}
+
+/**
+ * Holds the run lock on `statePath` from another process (as a running race-reporter would) until
+ * the returned function kills it.
+ */
+export async function holdLockElsewhere(statePath: string): Promise<() => Promise<void>> {
+  // The built package (jest maps @devops/* to sources, which a plain node process cannot load).
+  const durableFs = path.join(
+    path.dirname(require.resolve('@devops/durable-fs/package.json')),
+    'dist/index.js',
+  );
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `require(${JSON.stringify(durableFs)}).tryLock(${JSON.stringify(statePath)}).then((r) => { if (!r) process.exit(3); process.stdout.write('held\\n'); setInterval(() => {}, 1000); })`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`lock holder exited ${code}`)));
+  });
+  return async () => {
+    child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+  };
+}
+
+/** Runs the built CLI (dist/main.js) as a real process with exactly `env` (plus PATH). */
+export function cli(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(__dirname, '../dist/main.js'), ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }

@@ -3,21 +3,25 @@
 // plus our server's peak RSS (VmHWM) for 1 GiB and 4 GiB uploads.
 // Usage: node bench/upload-bench.mjs [--rounds N] [--skip-4g]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, makeTgz, waitForPort } from './bench-kit.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const appDir = path.resolve(here, '..');
+// The reference beside the repository (/work/main) or beside a worktree of it (/work/wt/<name>).
 const goSource =
-  process.env.GO_RELEASE_API_DIR ?? path.resolve(appDir, '../../../shared/bench/go-release-api');
+  process.env.GO_RELEASE_API_DIR ??
+  ['../../../shared/bench/go-release-api', '../../../../shared/bench/go-release-api']
+    .map((p) => path.resolve(appDir, p))
+    .find((p) => fs.existsSync(p)) ??
+  path.resolve(appDir, '../../../shared/bench/go-release-api');
 const args = process.argv.slice(2);
 const rounds = Number(args[args.indexOf('--rounds') + 1]) || 3;
 const skip4g = args.includes('--skip-4g');
-const SECRET = 'bench-secret';
+const SECRET = 'bench-secret-0123456789';
 const GiB = 1024 ** 3;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'release-bench-'));
 const children = [];
@@ -28,73 +32,6 @@ function cleanup() {
 }
 process.on('exit', cleanup);
 process.on('SIGINT', () => process.exit(130));
-
-/** A valid gzip file of `size` bytes of random data (stored blocks, written by hand: fast for GiBs). */
-function makeTgz(file, size) {
-  const fd = fs.openSync(file, 'w');
-  const block = randomBytes(65535);
-  const md5 = createHash('md5');
-  const write = (b) => {
-    fs.writeSync(fd, b);
-    md5.update(b);
-  };
-  write(Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]));
-  let left = size;
-  let crc = 0;
-  const big = Buffer.alloc(64 * (65535 + 5));
-  while (left > 0) {
-    let off = 0;
-    for (let i = 0; i < 64 && left > 0; i++) {
-      const n = Math.min(65535, left);
-      left -= n;
-      block.writeUInt32LE(left, 0); // vary the data a little
-      big[off] = left === 0 ? 1 : 0;
-      big.writeUInt16LE(n, off + 1);
-      big.writeUInt16LE(~n & 0xffff, off + 3);
-      block.copy(big, off + 5, 0, n);
-      crc = crc32(block.subarray(0, n), crc);
-      off += 5 + n;
-    }
-    write(big.subarray(0, off));
-  }
-  const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(crc >>> 0, 0);
-  trailer.writeUInt32LE(size % 2 ** 32, 4);
-  write(trailer);
-  fs.closeSync(fd);
-  return md5.digest('hex');
-}
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf, prev) {
-  let c = ~prev;
-  for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
-  return ~c >>> 0;
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port) {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise((r) => {
-      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), r(true)));
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
 
 async function startOurs(dir) {
   const port = await freePort();
@@ -134,6 +71,13 @@ async function startGo(bin, dir) {
 function stop(server) {
   server.child.kill('SIGTERM');
   return new Promise((r) => server.child.once('exit', r));
+}
+
+/** utime + stime of a process, in seconds (clock ticks of 1/100 s). */
+function cpuSeconds(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function vmHWM(pid) {
@@ -220,6 +164,7 @@ async function main() {
   const ours = await startOurs(oursDir);
   const go = goBin ? await startGo(goBin, goDir) : undefined;
   const times = { ours: [], go: [] };
+  const cpu = { ours: [], go: [] };
   for (let i = 0; i <= rounds; i++) {
     for (const [name, server, dir] of [
       ['ours', ours, oursDir],
@@ -229,15 +174,18 @@ async function main() {
       // Start every run without the other server's dirty pages waiting for writeback
       // (the Go reference never fsyncs: its 1 GiB would be flushed during our next run).
       spawnSync('sync');
+      const cpuBefore = cpuSeconds(server.child.pid);
       const s = curlUpload(server.url, file1, md5one, `1.0.${i}`);
+      const c = cpuSeconds(server.child.pid) - cpuBefore;
       if (i === 0) {
         console.log(`warm-up ${name.padEnd(4)} ${s.toFixed(2)} s (not counted)`);
         fs.rmSync(path.join(dir, 'bench'), { recursive: true, force: true });
         continue;
       }
       times[name].push(s);
+      cpu[name].push(c);
       console.log(
-        `round ${i} ${name.padEnd(4)} ${s.toFixed(2)} s  ${mib(size1 / s)} MiB/s  (load ${load()})`,
+        `round ${i} ${name.padEnd(4)} ${s.toFixed(2)} s  ${mib(size1 / s)} MiB/s  server CPU ${c.toFixed(2)} s  (load ${load()})`,
       );
       fs.rmSync(path.join(dir, 'bench'), { recursive: true, force: true });
     }
@@ -258,6 +206,11 @@ async function main() {
     console.log(`go:   median ${mib(goRate)} MiB/s over ${rounds} runs (${spread(times.go)})`);
     console.log(
       `throughput ratio ours/go: ${ratio.toFixed(2)} (target >= 0.9) ${ratio >= 0.9 ? 'MET' : 'MISSED'}`,
+    );
+    // Wall time swings with the other work on a shared machine; CPU per upload much less.
+    console.log(
+      `server CPU per GiB (utime+stime), median: ours ${median(cpu.ours).toFixed(2)} s, go ${median(cpu.go).toFixed(2)} s; ` +
+        `CPU ratio go/ours ${(median(cpu.go) / median(cpu.ours)).toFixed(2)}`,
     );
   }
 

@@ -1,13 +1,19 @@
 import fs from 'node:fs';
-import type { Express } from 'express';
+import type { Database } from '@devops/db';
+import type { ServiceApp } from '@devops/http-service';
 import { createServiceApp } from '@devops/http-service';
 import type { Logger } from '@devops/logger';
 import type { ConfigOf } from '@devops/config';
 import type { settings } from './config';
+import type { LockVersion } from './releases/admit-upload';
 import { cleanStaging } from './releases/clean-staging';
+import { limitUnverified } from './releases/limit-unverified';
 import { loadProducts, type Products } from './releases/load-products';
+import { lockRelease } from './releases/lock-release';
+import { lockVersionInDatabase } from './releases/lock-version-in-database';
 import { postRelease } from './releases/post-release';
 import { createReleaseMetrics } from './releases/release-metrics';
+import { serveReleaseListing } from './releases/serve-release-listing';
 
 export interface AppDeps {
   config: ConfigOf<typeof settings>;
@@ -17,38 +23,65 @@ export interface AppDeps {
   now?: () => Date;
   /** Between SIGTERM and SIGKILL when a script times out (default 5 s). */
   killGraceMs?: number;
-  /** A young-generation GC (main.ts passes V8's); uploads run it every few MiB to keep the peak RSS flat. */
-  collectYoung?: () => void;
 }
 
 /**
  * The release-api app. Reads RELEASE_PRODUCTS_FILE once (a bad file is a
- * ConfigError: exit 78), creates RELEASE_DIR, and removes staging folders
- * this host's dead processes left behind.
+ * ConfigError: exit 78) and creates RELEASE_DIR. start() opens DATABASE_URL
+ * when set (the per-version locks then live in PostgreSQL; a bad or
+ * unreachable URL is a ConfigError) and removes staging folders this host's
+ * dead processes left behind; stop() closes the database.
  */
-export function createApp(deps: AppDeps): Express {
+export function createApp(deps: AppDeps): ServiceApp {
   const { config, log } = deps;
   const products: Products | undefined = loadProducts(config.RELEASE_PRODUCTS_FILE);
   fs.mkdirSync(config.RELEASE_DIR, { recursive: true });
-  cleanStaging(config.RELEASE_DIR).then(
-    (removed) => {
-      if (removed.length) log.info(`removed ${removed.length} staging folder(s) left by stopped processes`);
-    },
-    (err: unknown) => log.warn(`could not clean staging folders: ${(err as Error).message}`),
-  );
   const { app, registry } = createServiceApp({ service: 'release-api', log });
   const metrics = createReleaseMetrics(registry);
+  let database: Database | undefined;
+  let lockInDatabase: LockVersion | undefined;
+  const lockVersion: LockVersion = (product, version) => {
+    if (lockInDatabase) return lockInDatabase(product, version);
+    if (config.DATABASE_URL) throw new Error('the database is not open: call start() first');
+    return lockRelease(config.RELEASE_DIR, product, version, log);
+  };
   app.post(
     '/releases',
     postRelease({
       config,
       products,
       metrics,
+      lockVersion,
+      unverified: limitUnverified(config.RELEASE_MAX_UNVERIFIED),
       scriptEnv: deps.scriptEnv ?? { PATH: '/usr/local/bin:/usr/bin:/bin' },
       now: deps.now ?? (() => new Date()),
       killGraceMs: deps.killGraceMs,
-      collectYoung: deps.collectYoung,
     }),
   );
-  return app;
+  app.use(serveReleaseListing({ releaseDir: config.RELEASE_DIR, secret: config.RELEASE_SHARED_SECRET }));
+  return {
+    app,
+    registry,
+    async start() {
+      if (config.DATABASE_URL) {
+        // Loaded only when used: pg alone adds ~17 MiB to every process.
+        const { openDatabase, tryAdvisoryLock } = await import('@devops/db');
+        database = await openDatabase(config.DATABASE_URL, { log, app: 'release-api' });
+        lockInDatabase = lockVersionInDatabase(database, tryAdvisoryLock, log);
+        log.info(`per-version locks in PostgreSQL (${database.description})`);
+      }
+      try {
+        const removed = await cleanStaging(config.RELEASE_DIR);
+        if (removed.length) log.info(`removed ${removed.length} staging folder(s) left by stopped processes`);
+      } catch (err) {
+        log.warn(`could not clean staging folders: ${(err as Error).message}`);
+      }
+    },
+    async stop() {
+      // Called once the server has closed: uploads in flight have finished, their locks are released.
+      lockInDatabase = undefined;
+      await database?.close();
+      database = undefined;
+    },
+  };
 }

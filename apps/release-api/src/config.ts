@@ -1,4 +1,5 @@
 import { bytes, integer, text } from '@devops/config';
+import { databaseSettings } from './database-url-setting';
 import { serverSettings } from '@devops/http-service';
 
 export const settings = {
@@ -20,4 +21,15 @@ export const settings = {
     min: 1,
     description: "Seconds a product's release script may run",
   }),
+  RELEASE_IDLE_TIMEOUT: integer({
+    default: 30,
+    min: 1,
+    description: 'Seconds a request may send nothing (headers or body) before its connection is closed',
+  }),
+  RELEASE_MAX_UNVERIFIED: integer({
+    default: 16,
+    min: 1,
+    description: 'Uploads read at once before their secret is verified; more are answered 503',
+  }),
+  ...databaseSettings,
 };

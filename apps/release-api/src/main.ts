@@ -1,5 +1,3 @@
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { startMain } from '@devops/cli';
 import { serveUntilSignalled } from '@devops/http-service';
 import { createApp } from './app';
@@ -15,17 +13,6 @@ function scriptEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   return out;
 }
 
-/**
- * V8's young-generation GC as a function, without a `node` flag (SPEC fixes
- * the command line): `--expose-gc` set now applies to contexts created after
- * it, so a fresh context hands out `gc` and the main context stays as it was.
- */
-function youngGenerationGc(): () => void {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as (options: { type: 'minor' }) => void;
-  return () => gc({ type: 'minor' });
-}
-
 startMain({
   name: 'release-api',
   summary:
@@ -33,12 +20,15 @@ startMain({
   usage: 'node apps/release-api/dist/main.js',
   schema: settings,
   async run({ config, log }) {
-    const app = createApp({
-      config,
+    const service = createApp({ config, log, scriptEnv: scriptEnvironment(process.env) });
+    await service.start();
+    await serveUntilSignalled(service.app, {
+      service: 'release-api',
+      port: config.PORT,
+      host: config.HOST,
       log,
-      scriptEnv: scriptEnvironment(process.env),
-      collectYoung: youngGenerationGc(),
+      headersTimeoutMs: config.RELEASE_IDLE_TIMEOUT * 1000,
     });
-    await serveUntilSignalled(app, { service: 'release-api', port: config.PORT, host: config.HOST, log });
+    await service.stop();
   },
 });

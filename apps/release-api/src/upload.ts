@@ -3,6 +3,8 @@ import path from 'node:path';
 import { startMain, EXIT } from '@devops/cli';
 import { text } from '@devops/config';
 import { ConfigError, type ConfigProblem } from '@devops/errors';
+import { fetchReleases } from './upload/fetch-releases';
+import { formatReleaseTable } from './upload/format-release-table';
 import { hashFile } from './upload/hash-file';
 import { sendRelease } from './upload/send-release';
 import { showProgress } from './upload/show-progress';
@@ -20,12 +22,17 @@ startMain({
   name: 'release-upload',
   summary:
     'uploads a release artifact (.tgz) to release-api: computes its MD5, streams it with its metadata and prints the JSON answer.',
-  usage: 'node apps/release-api/dist/upload.js --url URL --product P --version V [--field key=value]... FILE',
+  usage: [
+    'node apps/release-api/dist/upload.js --url URL --product P --version V [--field key=value]... FILE',
+    'node apps/release-api/dist/upload.js --url URL --list [--product P] [--json]',
+  ].join('\n'),
   options: {
     url: { type: 'string' },
     product: { type: 'string' },
     version: { type: 'string' },
     field: { type: 'string', multiple: true },
+    list: { type: 'boolean' },
+    json: { type: 'boolean' },
   },
   optionsHelp: [
     '--url URL           release-api base URL, e.g. https://releases.example.com',
@@ -33,13 +40,27 @@ startMain({
     '--version V         version',
     '--field key=value   a metadata field (repeatable), e.g. --field channel=stable',
     'FILE                the .tgz to upload',
+    '--list              list what was published (newest first) instead of uploading;',
+    '                    with --product P only that product; --json prints the JSON array',
     '',
-    "Prints the server's JSON answer on stdout; exit 0 on 200/201, 1 otherwise.",
+    "Upload: prints the server's JSON answer on stdout; exit 0 on 200/201, 1 otherwise.",
   ].join('\n'),
   schema: settings,
   logTo: 'stderr',
   async run({ config, flags, positionals, log, stdout, stderr }) {
     const problems: ConfigProblem[] = [];
+    if (flags.list) {
+      if (typeof flags.url !== 'string' || flags.url === '')
+        throw new ConfigError([{ variable: '--url', reason: 'is required' }]);
+      const releases = await fetchReleases({
+        url: flags.url,
+        secret: config.RELEASE_SHARED_SECRET,
+        product: typeof flags.product === 'string' ? flags.product : undefined,
+      });
+      stdout.write(flags.json ? `${JSON.stringify(releases, null, 2)}\n` : formatReleaseTable(releases));
+      log.info(`${releases.length} release(s) listed`);
+      return EXIT.ok;
+    }
     for (const name of ['url', 'product', 'version'] as const) {
       if (typeof flags[name] !== 'string' || flags[name] === '')
         problems.push({ variable: `--${name}`, reason: 'is required' });

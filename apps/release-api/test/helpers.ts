@@ -32,6 +32,10 @@ export async function startServer(
     maxBytes?: number;
     scriptTimeout?: number;
     killGraceMs?: number;
+    idleTimeout?: number;
+    maxUnverified?: number;
+    now?: () => Date;
+    databaseUrl?: string;
   } = {},
 ): Promise<TestServer> {
   const dir = opts.dir ?? tempDir('rel');
@@ -44,7 +48,7 @@ export async function startServer(
   const stream = new PassThrough();
   stream.on('data', (c: Buffer) => captured.push(c));
   const log = createLogger({ service: 'release-api', level: 'debug', secrets: [SECRET], stream });
-  const app = createApp({
+  const service = createApp({
     config: {
       PORT: 0,
       HOST: '127.0.0.1',
@@ -53,19 +57,33 @@ export async function startServer(
       RELEASE_PRODUCTS_FILE: productsFile,
       RELEASE_MAX_BYTES: opts.maxBytes ?? 100 * 1024 * 1024,
       RELEASE_SCRIPT_TIMEOUT: opts.scriptTimeout ?? 30,
+      RELEASE_IDLE_TIMEOUT: opts.idleTimeout ?? 30,
+      RELEASE_MAX_UNVERIFIED: opts.maxUnverified ?? 16,
+      DATABASE_URL: opts.databaseUrl,
     },
     log,
     scriptEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     killGraceMs: opts.killGraceMs ?? 500,
+    now: opts.now,
   });
-  const running = await listen(app, { port: 0, host: '127.0.0.1', log, graceMs: 5000 });
+  await service.start();
+  const running = await listen(service.app, {
+    port: 0,
+    host: '127.0.0.1',
+    log,
+    graceMs: 5000,
+    headersTimeoutMs: (opts.idleTimeout ?? 30) * 1000,
+  });
   return {
     url: running.url,
     port: Number(new URL(running.url).port),
     dir,
     logs: () => Buffer.concat(captured).toString('utf8'),
     running,
-    close: () => running.close(),
+    close: async () => {
+      await running.close();
+      await service.stop();
+    },
   };
 }
 
@@ -160,6 +178,33 @@ export function post(
     });
     req.end(body);
   });
+}
+
+export function get(url: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: Record<string, unknown> = {};
+          try {
+            json = JSON.parse(text) as Record<string, unknown>;
+          } catch {
+            // not JSON
+          }
+          resolve({ status: res.statusCode ?? 0, json, text, headers: res.headers });
+        });
+      })
+      .on('error', reject);
+  });
+}
+
+/** A clock that ticks one minute per call, from 2026-01-01: publish times in upload order. */
+export function tickingClock(): () => Date {
+  let minutes = 0;
+  return () => new Date(Date.UTC(2026, 0, 1, 0, minutes++));
 }
 
 export function upload(url: string, parts: Part[], headers: Record<string, string> = {}): Promise<Reply> {

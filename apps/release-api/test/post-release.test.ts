@@ -55,13 +55,13 @@ describe('POST /releases: the response table', () => {
     });
     expect(fs.readFileSync(path.join(dir, 'release.env'), 'utf8')).toBe(
       [
-        "PRODUCT='app'",
-        "VERSION='2.3.4'",
-        `MD5='${md5(data)}'`,
-        `SHA256='${sha256(data)}'`,
-        `SIZE='${data.length}'`,
-        "FILE='app-2.3.4.tgz'",
-        "CHANNEL='stable'",
+        "RELEASE_PRODUCT='app'",
+        "RELEASE_VERSION='2.3.4'",
+        `RELEASE_MD5='${md5(data)}'`,
+        `RELEASE_SHA256='${sha256(data)}'`,
+        `RELEASE_SIZE='${data.length}'`,
+        "RELEASE_FILE='app-2.3.4.tgz'",
+        "RELEASE_CHANNEL='stable'",
         '',
       ].join('\n'),
     );
@@ -171,7 +171,6 @@ describe('POST /releases: the response table', () => {
       'notes',
     ],
     ['reserved name', (d: Buffer) => releaseParts(d, { fields: [['size', '1']] }), 'size'],
-    ['shell name', (d: Buffer) => releaseParts(d, { fields: [['path', '/tmp']] }), 'path'],
     [
       'same key twice',
       (d: Buffer) =>
@@ -204,7 +203,7 @@ describe('POST /releases: the response table', () => {
     const res = await upload(server.url, releaseParts(data, { fields }));
     expect(res.status).toBe(201);
     expect(fs.readFileSync(path.join(server.dir, 'app', '1.0.0', 'release.env'), 'utf8')).toContain(
-      `NOTES='${'y'.repeat(4096)}'`,
+      `RELEASE_NOTES='${'y'.repeat(4096)}'`,
     );
   });
 

@@ -93,7 +93,7 @@ describe('the upload client (dist/upload.js) against the real server', () => {
     const wrong = await runUpload(
       ['--url', server.url, '--product', 'app', '--version', '1.0.1', '--field', 'channel=x', file],
       {
-        RELEASE_SHARED_SECRET: 'not-the-secret',
+        RELEASE_SHARED_SECRET: 'not-the-secret-0123456789',
       },
     );
     expect(wrong.code).toBe(1);
@@ -123,5 +123,62 @@ describe('the upload client (dist/upload.js) against the real server', () => {
       file,
     ]);
     expect(down.code).toBe(1);
+  });
+});
+
+describe('the upload client --list', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({
+      products: {
+        products: { app: { requiredFields: [] }, failing: { requiredFields: [], script: '/bin/false' } },
+      },
+    });
+    const dir = tempDir('list');
+    for (const [product, version, code] of [
+      ['app', '1.0.0', 0],
+      ['failing', '3.1.4', 1],
+      ['app', '1.1.0', 0],
+    ] as const) {
+      const file = path.join(dir, `${product}-${version}.tgz`);
+      fs.writeFileSync(file, gzipData(2048));
+      const res = await runUpload(['--url', server.url, '--product', product, '--version', version, file]);
+      expect([product, version, res.code]).toEqual([product, version, code]);
+    }
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('prints a table, newest first, with the failed script shown as such; --product filters; --json', async () => {
+    const table = await runUpload(['--url', server.url, '--list']);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^PRODUCT\s+VERSION\s+PUBLISHED\s+SIZE\s+STATUS\s+SCRIPT\s+MD5$/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 2).join(' '))).toEqual([
+      'app 1.1.0',
+      'failing 3.1.4',
+      'app 1.0.0',
+    ]);
+    expect(lines[2]).toMatch(/script-failed\s+exit 1 in \d+\.\d s/);
+    expect(lines[1]).toMatch(/published\s+-\s+[0-9a-f]{32}$/);
+
+    const apps = await runUpload(['--url', server.url, '--list', '--product', 'app', '--json']);
+    expect(apps.code).toBe(0);
+    const json = JSON.parse(apps.stdout) as { product: string; version: string; size: number }[];
+    expect(json.map((r) => `${r.product}@${r.version}`)).toEqual(['app@1.1.0', 'app@1.0.0']);
+    expect(json[0]!.size).toBe(fs.statSync(path.join(server.dir, 'app', '1.1.0', 'app-1.1.0.tgz')).size);
+  });
+
+  it('exit 1 with the server message on a wrong secret; 78 without --url', async () => {
+    const wrong = await runUpload(['--url', server.url, '--list'], {
+      RELEASE_SHARED_SECRET: 'not-the-secret-0123456789',
+    });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toBe('');
+    expect(wrong.stderr).toContain('401');
+    const noUrl = await runUpload(['--list']);
+    expect(noUrl.code).toBe(78);
+    expect(noUrl.stderr).toContain('--url');
   });
 });

@@ -18,23 +18,33 @@ export interface ServeOptions {
   graceMs?: number;
   /** Called once the server has closed and its requests have finished (e.g. drain a queue). */
   onDrain?: () => Promise<void>;
+  /**
+   * How long a client may take to send a request's headers (default 60 s).
+   * Connections that send nothing are closed after it too (checked every
+   * quarter of it, at most every 30 s), so idle sockets cost little.
+   */
+  headersTimeoutMs?: number;
 }
 
 export async function listen(
   app: Express | http.RequestListener,
   opts: ServeOptions,
 ): Promise<RunningServer> {
+  const headersTimeout = opts.headersTimeoutMs ?? 60_000;
   let draining = false;
   // While draining, every response closes its connection: a proxy holding keep-alive
   // connections to this process learns at once to send elsewhere, and close() is not
   // left waiting for connections that never go idle.
-  const server = http.createServer((req, res) => {
-    if (draining) res.setHeader('Connection', 'close');
-    (app as http.RequestListener)(req, res);
-  });
+  const server = http.createServer(
+    { connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(headersTimeout / 4))) },
+    (req, res) => {
+      if (draining) res.setHeader('Connection', 'close');
+      (app as http.RequestListener)(req, res);
+    },
+  );
   // Uploads can be large and slow: do not let Node cut off a long request body.
   server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
+  server.headersTimeout = headersTimeout;
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

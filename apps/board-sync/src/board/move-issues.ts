@@ -45,8 +45,10 @@ async function moveOne(
 
 /**
  * Moves each referenced issue to `target` (one issue update each, only when
- * it needs one). An issue that does not exist or that GitLab refuses for good
- * (e.g. no access to its project) is logged and skipped; temporary failures
+ * it needs one). An issue that does not exist is logged and left alone; one
+ * that GitLab refuses for good (e.g. no access to its project) is logged,
+ * reported as `refused` and the others still get their turn (the handler then
+ * fails the event: see throwIfRefused); temporary failures
  * propagate so the receiver retries the event, which is safe because issues
  * already moved are left alone the second time.
  */

@@ -1,6 +1,6 @@
 import { createRaceScanner, type ScanEnd, type ScanPosition } from '../parse/create-race-scanner';
 import type { RawReport } from '../parse/race-report';
-import { openLogStream } from './open-log-stream';
+import { isCompressed, openLogStream } from './open-log-stream';
 
 export interface FileScan extends ScanEnd {
   /** The reports, unless `onReport` was given (then empty: nothing is retained). */
@@ -31,6 +31,7 @@ export async function scanLogFile(
     },
   });
   for await (const chunk of openLogStream(filePath, start.offset)) scanner.push(chunk);
-  const end = scanner.finish();
+  // A .gz file is complete: its unfinished last line will never be finished.
+  const end = scanner.finish(isCompressed(filePath));
   return { ...end, reports, found, bytesScanned: end.endOffset - start.offset };
 }

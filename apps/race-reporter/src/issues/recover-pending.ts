@@ -1,7 +1,7 @@
 import type { GitLabPort, Issue, ProjectRef } from '@devops/gitlab';
 import type { Logger } from '@devops/logger';
 import type { RaceState } from '../state/race-state';
-import { batchMarker } from './race-marker';
+import { findBatch } from './race-marker';
 
 /**
  * Settles the writes a previous run started but did not record (it crashed,
@@ -19,13 +19,12 @@ export async function recoverPending(opts: {
   let confirmed = 0;
   let retried = 0;
   for (const intent of opts.state.pending) {
-    const marker = batchMarker(intent.batch);
     let happened: boolean;
     if (intent.action === 'create') {
-      happened = opts.issues.get(intent.fingerprint)?.description?.includes(marker) ?? false;
+      happened = findBatch(opts.issues.get(intent.fingerprint)?.description ?? null) === intent.batch;
     } else {
       const notes = await opts.gitlab.listIssueNotes(opts.project, intent.iid!);
-      happened = notes.some((n) => n.body.includes(marker));
+      happened = notes.some((n) => findBatch(n.body) === intent.batch);
     }
     if (happened) {
       confirmed++;

@@ -1,11 +1,12 @@
 import { buildPrefixStripper } from './build-prefix-stripper';
+import { CLOSING, followLongLine, LINE_KEEP_BYTES } from './follow-long-line';
 import type { RawReport } from './race-report';
 
 const MARK = 'WARNING: DATA RACE';
 const NEEDLE = Buffer.from(MARK);
 const NEWLINE = 0x0a;
-/** A line ending in 18 or more `=` (after its prefix): the end of a report. */
-const CLOSING = /(?:^|\s)={18,}\s*$/;
+/** Characters of report text kept in all (lines beyond are counted, not kept). */
+export const REPORT_KEEP_CHARS = 256 * 1024;
 
 export interface ScanPosition {
   /** Byte offset (decompressed for .gz) of a line start. */
@@ -30,8 +31,6 @@ export interface ScannerOptions {
   maxReportLines?: number;
   /** Report lines kept verbatim (the rest is counted in droppedLines; default 2000). */
   keepLines?: number;
-  /** Longer lines are not scanned past this many bytes (default 1 MiB). */
-  maxLineBytes?: number;
 }
 
 interface OpenReport {
@@ -40,7 +39,9 @@ interface OpenReport {
   prefix: string;
   strip: (line: string) => string;
   lines: string[];
+  chars: number;
   seen: number;
+  cutLines: number;
 }
 
 /**
@@ -48,23 +49,34 @@ interface OpenReport {
  * Buffer.indexOf (native, so the 99.9% of lines that are not reports are never
  * decoded), then reads the block line by line until `==================`.
  * Tracks byte offsets and line numbers so cursors can point at line starts.
- * Nothing but the current unfinished line and the open report is held.
+ * Memory is bounded whatever the log holds: a line keeps at most
+ * LINE_KEEP_BYTES (longer ones are followed by followLongLine and marked as
+ * cut), a report at most REPORT_KEEP_CHARS and keepLines lines.
  */
 export function createRaceScanner(opts: ScannerOptions) {
   const maxReportLines = opts.maxReportLines ?? 5000;
   const keepLines = opts.keepLines ?? 2000;
-  const maxLineBytes = opts.maxLineBytes ?? 1024 * 1024;
   let work: Buffer = Buffer.allocUnsafe(64 * 1024);
   let carry: Buffer = work.subarray(0, 0);
   let carryOffset = opts.start.offset;
   let line = opts.start.line;
   let open: OpenReport | null = null;
-  let skippingLongLine = false;
+  let long: ReturnType<typeof followLongLine> | null = null;
   let abandoned = 0;
 
-  function openAt(offset: number, lineNo: number, text: string): void {
+  function openAt(offset: number, lineNo: number, text: string, cut: boolean): void {
     const { prefix, strip } = buildPrefixStripper(text);
-    open = { startOffset: offset, line: lineNo, prefix, strip, lines: [text.slice(prefix.length)], seen: 1 };
+    const first = text.slice(prefix.length);
+    open = {
+      startOffset: offset,
+      line: lineNo,
+      prefix,
+      strip,
+      lines: [first],
+      chars: first.length,
+      seen: 1,
+      cutLines: cut ? 1 : 0,
+    };
   }
 
   function emit(report: OpenReport, endOffset: number, cutShort: boolean): void {
@@ -75,28 +87,42 @@ export function createRaceScanner(opts: ScannerOptions) {
       prefix: report.prefix,
       lines: report.lines,
       droppedLines: report.seen - report.lines.length,
+      cutLines: report.cutLines,
       cutShort,
     });
   }
 
   /** One complete line of an open report (or the line that opens one). */
-  function takeLine(text: string, offset: number, endOffset: number): void {
+  function takeLine(
+    text: string,
+    offset: number,
+    endOffset: number,
+    lineNo: number,
+    cut = false,
+    hasMark = text.includes(MARK),
+    closing = CLOSING.test(text),
+  ): void {
     if (!open) {
-      openAt(offset, line, text);
+      openAt(offset, lineNo, text, cut);
       return;
     }
-    if (text.includes(MARK)) {
+    if (hasMark) {
       emit(open, offset, true);
-      openAt(offset, line, text);
+      openAt(offset, lineNo, text, cut);
       return;
     }
-    if (CLOSING.test(text)) {
+    if (closing) {
       emit(open, endOffset, false);
       open = null;
       return;
     }
     open.seen++;
-    if (open.lines.length < keepLines) open.lines.push(open.strip(text));
+    const kept = open.strip(text);
+    if (open.lines.length < keepLines && open.chars + kept.length + 1 <= REPORT_KEEP_CHARS) {
+      open.lines.push(kept);
+      open.chars += kept.length + 1;
+      if (cut) open.cutLines++;
+    }
     if (open.seen > maxReportLines) {
       abandoned++;
       open = null;
@@ -133,28 +159,44 @@ export function createRaceScanner(opts: ScannerOptions) {
     return work.subarray(0, need);
   }
 
+  /** The end of a long line arrived (at `endOffset`, just past its newline). */
+  function endLongLine(endOffset: number): void {
+    const l = long!.end();
+    long = null;
+    if (open || l.hasMark) takeLine(l.text, l.start, endOffset, l.line, true, l.hasMark, l.closing);
+    line++;
+  }
+
+  /** A whole line (`from` to its newline at `nl`): a long one is followed without being kept whole. */
+  function takeWholeLine(data: Buffer, base: number, from: number, nl: number): void {
+    if (nl - from > LINE_KEEP_BYTES) {
+      long = followLongLine(data.subarray(from, nl), base + from, line);
+      endLongLine(base + nl + 1);
+      return;
+    }
+    takeLine(decode(data, from, nl), base + from, base + nl + 1, line);
+    line++;
+  }
+
   function push(chunk: Buffer): void {
-    let data = join(chunk);
-    let base = carryOffset;
+    const data = join(chunk);
+    const base = carryOffset;
     let pos = 0;
-    if (skippingLongLine) {
+    if (long) {
       const nl = data.indexOf(NEWLINE);
+      long.feed(data.subarray(0, nl === -1 ? data.length : nl));
       if (nl === -1) {
-        carry = Buffer.alloc(0);
         carryOffset = base + data.length;
         return;
       }
-      skippingLongLine = false;
-      line++;
-      base += nl + 1;
-      data = data.subarray(nl + 1);
+      endLongLine(base + nl + 1);
+      pos = nl + 1;
     }
     for (;;) {
       if (open) {
         const nl = data.indexOf(NEWLINE, pos);
         if (nl === -1) break;
-        takeLine(decode(data, pos, nl), base + pos, base + nl + 1);
-        line++;
+        takeWholeLine(data, base, pos, nl);
         pos = nl + 1;
         continue;
       }
@@ -173,41 +215,57 @@ export function createRaceScanner(opts: ScannerOptions) {
       pos = from;
       const nl = data.indexOf(NEWLINE, hit);
       if (nl === -1) break;
-      takeLine(decode(data, pos, nl), base + pos, base + nl + 1);
-      line++;
+      takeWholeLine(data, base, pos, nl);
       pos = nl + 1;
     }
-    // Keep the unfinished line at the start of the work buffer (copyWithin handles the overlap).
+    // What is left is an unfinished line: a long one is followed without keeping it, a short one
+    // is kept at the start of the work buffer for the next chunk.
     const rest = data.length - pos;
+    if (rest > LINE_KEEP_BYTES) {
+      long = followLongLine(data.subarray(pos), base + pos, line);
+      carry = work.subarray(0, 0);
+      carryOffset = base + data.length;
+      return;
+    }
     if (rest > work.length) work = Buffer.allocUnsafe(rest * 2);
     data.copy(work, 0, pos);
     carry = work.subarray(0, rest);
     carryOffset = base + pos;
-    if (carry.length > maxLineBytes) {
-      // Not a race report line: skip the rest of it (a report inside is abandoned).
-      if (open) {
-        abandoned++;
-        open = null;
-      }
-      skippingLongLine = true;
-      carryOffset += carry.length;
-      carry = Buffer.alloc(0);
-    }
   }
 
-  function finish(): ScanEnd {
-    const endOffset = carryOffset + carry.length;
-    if (open && carry.length > 0 && CLOSING.test(decode(carry, 0, carry.length))) {
+  /**
+   * The input ended. `complete`: the file will not grow (a rotated `.gz`), so an unfinished last
+   * line outside a report is passed too; otherwise the next run reads it again. A report still open
+   * at the end is never reported: the next run reads it again from its WARNING line.
+   */
+  function finish(complete = false): ScanEnd {
+    const current = open as OpenReport | null;
+    let endOffset = carryOffset + carry.length;
+    let closed = false;
+    if (long) {
+      const l = long.end();
+      long = null;
+      endOffset = carryOffset;
+      closed = current !== null && l.closing;
+      if (!current)
+        return {
+          safe: complete ? { offset: endOffset, line: line + 1 } : { offset: l.start, line: l.line },
+          endOffset,
+          abandoned,
+        };
+    } else if (current && carry.length > 0) {
+      closed = CLOSING.test(decode(carry, 0, carry.length));
+    }
+    if (current && closed) {
       // The closing line is complete even without its newline.
-      emit(open, endOffset, false);
+      emit(current, endOffset, false);
       open = null;
       return { safe: { offset: endOffset, line: line + 1 }, endOffset, abandoned };
     }
-    const current = open as OpenReport | null;
-    const safe = current
-      ? { offset: current.startOffset, line: current.line }
-      : { offset: carryOffset, line };
-    return { safe, endOffset, abandoned };
+    if (current) return { safe: { offset: current.startOffset, line: current.line }, endOffset, abandoned };
+    if (complete && carry.length > 0)
+      return { safe: { offset: endOffset, line: line + 1 }, endOffset, abandoned };
+    return { safe: { offset: carryOffset, line }, endOffset, abandoned };
   }
 
   return { push, finish };

@@ -59,6 +59,16 @@ export function parseAccesses(lines: string[]): Access[] {
   return accesses;
 }
 
+/** GitLab refuses titles over 255 characters; control characters are never part of one. */
+const TITLE_LIMIT = 255;
+
+/** `Data race in <function>`, cut (with `…`) to fit GitLab's title limit. */
+export function raceTitle(fn: string): string {
+  // eslint-disable-next-line no-control-regex
+  const title = `Data race in ${fn}`.replace(/[\u0000-\u001f\u007f]/g, '\uFFFD');
+  return title.length > TITLE_LIMIT ? `${title.slice(0, TITLE_LIMIT - 1)}…` : title;
+}
+
 /** Turns a closed block into a report, or null when it holds no access (a stray `WARNING: DATA RACE`). */
 export function parseRaceReport(raw: RawReport): RaceReport | null {
   const accesses = parseAccesses(raw.lines.slice(1));
@@ -69,7 +79,7 @@ export function parseRaceReport(raw: RawReport): RaceReport | null {
     accesses,
     function: fn,
     fingerprint: fingerprintRace(accesses),
-    title: `Data race in ${fn}`,
+    title: raceTitle(fn),
     loggedAt: parseLoggedAt(raw.prefix),
   };
 }

@@ -28,8 +28,10 @@ export interface RawReport {
   prefix: string;
   /** The report's lines from `WARNING: DATA RACE` to the closing line (exclusive), prefix stripped. */
   lines: string[];
-  /** Lines beyond the keep limit that were dropped from `lines`. */
+  /** Lines beyond the keep limits (line count, REPORT_KEEP_CHARS) that were dropped from `lines`. */
   droppedLines: number;
+  /** Kept lines that were longer than LINE_KEEP_BYTES and hold only their first bytes. */
+  cutLines: number;
   /** True when a new `WARNING: DATA RACE` line ended this block instead of `==================`. */
   cutShort: boolean;
 }

@@ -14,8 +14,8 @@ export interface ScannedTarget {
 
 /**
  * The cursors to save: each file's cursor advances to its safe position,
- * except that it stops at the first report of a race not filed yet (so the
- * next run reads it again). Reports of filed races beyond that point are
+ * except that it stops at the first report of a race not filed yet, or of a
+ * race left for the next run (`deferredFrom`), so the next run reads it again. Reports of filed races beyond that point are
  * remembered per fingerprint (`filed`), so they are not filed twice.
  */
 export function advanceCursors(
@@ -23,10 +23,13 @@ export function advanceCursors(
   groups: RaceGroup[],
   filed: Set<string>,
   now: Date,
+  deferredFrom: ReadonlyMap<string, ScanPosition> = new Map(),
 ): Cursor[] {
   const cursors: Cursor[] = [];
   for (const { target, safe, end, head } of scanned) {
     let pos = safe;
+    const deferred = deferredFrom.get(target.cursorId);
+    if (deferred && deferred.offset < pos.offset) pos = deferred;
     for (const group of groups) {
       if (filed.has(group.fingerprint)) continue;
       const occ = group.files.find((f) => f.cursorId === target.cursorId);

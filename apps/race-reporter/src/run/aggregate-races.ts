@@ -1,22 +1,63 @@
+import type { Logger } from '@devops/logger';
+import { describeError } from '@devops/errors';
+import type { ScanPosition } from '../parse/create-race-scanner';
 import type { RawReport } from '../parse/race-report';
 import { parseRaceReport } from '../parse/parse-race-report';
 import { MAX_SOURCES, type RaceGroup } from './race-group';
 
+export interface FileRef {
+  cursorId: string;
+  path: string;
+  filed: Record<string, number>;
+  mtime: Date;
+}
+
 /**
  * Collects reports into one group per fingerprint as they are read: only the
  * first report's text is kept, the others become counts and positions, so
- * memory grows with the number of distinct races, not of reports.
+ * memory grows with the number of distinct races, not of reports. At most
+ * `maxRaces` races are collected per run; reports of further races are left
+ * for the next run (per file, the first such report is where its cursor
+ * stops). A report that cannot be parsed is logged and passed: one bad report
+ * never stops the run.
  */
-export function createRaceAggregator() {
+export function createRaceAggregator(opts: { maxRaces: number; log: Logger }) {
   const groups = new Map<string, RaceGroup>();
+  /** Per cursor: the first report of a race beyond maxRaces. */
+  const deferredFrom = new Map<string, ScanPosition>();
   let reports = 0;
   let skippedFiled = 0;
   let stray = 0;
+  let deferred = 0;
+  let broken = 0;
 
-  function add(
+  function newGroup(
+    report: NonNullable<ReturnType<typeof parseRaceReport>>,
     raw: RawReport,
-    file: { cursorId: string; path: string; filed: Record<string, number>; mtime: Date },
-  ): void {
+    file: FileRef,
+    seen: Date,
+  ): RaceGroup {
+    return {
+      fingerprint: report.fingerprint,
+      title: report.title,
+      function: report.function,
+      accesses: report.accesses,
+      occurrences: 0,
+      sources: [],
+      firstSeen: seen,
+      lastSeen: seen,
+      report: {
+        lines: raw.lines,
+        droppedLines: raw.droppedLines,
+        cutLines: raw.cutLines,
+        path: file.path,
+        line: raw.line,
+      },
+      files: [],
+    };
+  }
+
+  function addParsed(raw: RawReport, file: FileRef): void {
     const report = parseRaceReport(raw);
     if (!report) {
       stray++;
@@ -26,22 +67,17 @@ export function createRaceAggregator() {
       skippedFiled++;
       return;
     }
+    let group = groups.get(report.fingerprint);
+    if (!group && groups.size >= opts.maxRaces) {
+      deferred++;
+      if (!deferredFrom.has(file.cursorId))
+        deferredFrom.set(file.cursorId, { offset: raw.startOffset, line: raw.line });
+      return;
+    }
     reports++;
     const seen = report.loggedAt ?? file.mtime;
-    let group = groups.get(report.fingerprint);
     if (!group) {
-      group = {
-        fingerprint: report.fingerprint,
-        title: report.title,
-        function: report.function,
-        accesses: report.accesses,
-        occurrences: 0,
-        sources: [],
-        firstSeen: seen,
-        lastSeen: seen,
-        report: { lines: raw.lines, droppedLines: raw.droppedLines, path: file.path, line: raw.line },
-        files: [],
-      };
+      group = newGroup(report, raw, file, seen);
       groups.set(report.fingerprint, group);
     }
     group.occurrences++;
@@ -64,9 +100,21 @@ export function createRaceAggregator() {
     occ.upTo = Math.max(occ.upTo, raw.startOffset + 1);
   }
 
+  function add(raw: RawReport, file: FileRef): void {
+    try {
+      addParsed(raw, file);
+    } catch (err) {
+      broken++;
+      opts.log.error(
+        `could not read the report at ${file.path} line ${raw.line}: ${describeError(err)}; passed over`,
+      );
+    }
+  }
+
   return {
     add,
     groups: () => [...groups.values()],
-    counts: () => ({ reports, skippedFiled, stray }),
+    deferredFrom: () => deferredFrom,
+    counts: () => ({ reports, skippedFiled, stray, deferred, broken }),
   };
 }

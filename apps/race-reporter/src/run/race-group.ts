@@ -24,7 +24,7 @@ export interface RaceGroup {
   firstSeen: Date;
   lastSeen: Date;
   /** The first report, verbatim (prefix stripped). */
-  report: { lines: string[]; droppedLines: number; path: string; line: number };
+  report: { lines: string[]; droppedLines: number; cutLines: number; path: string; line: number };
   files: FileOccurrences[];
 }
 

@@ -1,6 +1,7 @@
 import { findRaceFunction } from '../parse/find-race-function';
 import type { Issue } from '@devops/gitlab';
 import type { RaceAction } from '../issues/file-race-group';
+import type { TextForm } from '../issues/render-race-text';
 import type { ScannedTarget } from './advance-cursors';
 import type { RaceGroup } from './race-group';
 
@@ -10,6 +11,8 @@ export interface ActionRecord {
   action: RaceAction | 'file';
   issue: Issue | null;
   status: 'done' | 'failed' | 'planned';
+  /** Set when GitLab refused the full text and a shorter form was filed. */
+  form?: TextForm;
   error?: string;
 }
 
@@ -29,6 +32,7 @@ export interface JsonAction {
   title: string;
   occurrences: number;
   issue: { iid: number; url: string; state: string } | null;
+  form?: TextForm;
   error?: string;
 }
 
@@ -41,6 +45,8 @@ export interface Summary {
   commented: number;
   reopened: number;
   failed: number;
+  /** Reports of races beyond the per-run limit, left for the next run. */
+  deferred: number;
   dryRun: boolean;
 }
 
@@ -56,7 +62,7 @@ export function toRunResult(input: {
   groups: RaceGroup[];
   actions: ActionRecord[];
   bytesScanned: number;
-  counts: { reports: number };
+  counts: { reports: number; deferred: number };
   failed: boolean;
   dryRun: boolean;
 }): RunResult {
@@ -82,6 +88,7 @@ export function toRunResult(input: {
       title: a.group.title,
       occurrences: a.group.occurrences,
       issue: a.issue ? { iid: a.issue.iid, url: a.issue.webUrl, state: a.issue.state } : null,
+      ...(a.form ? { form: a.form } : {}),
       ...(a.error ? { error: a.error } : {}),
     })),
     summary: {
@@ -93,6 +100,7 @@ export function toRunResult(input: {
       commented: done('comment') + done('reopen'),
       reopened: done('reopen'),
       failed: input.actions.filter((a) => a.status === 'failed').length,
+      deferred: input.counts.deferred,
       dryRun: input.dryRun,
     },
     failed: input.failed,
@@ -106,7 +114,8 @@ export function formatSummary(result: RunResult): string {
     `${s.dryRun ? '[dry run] ' : ''}scanned ${s.files} file(s), ${s.bytesScanned} byte(s); ` +
       `${s.reportsFound} race report(s), ${s.distinctRaces} distinct race(s); ` +
       `issues created ${s.issuesCreated}, commented ${s.commented}, reopened ${s.reopened}` +
-      (s.failed ? `, failed ${s.failed}` : ''),
+      (s.failed ? `, failed ${s.failed}` : '') +
+      (s.deferred ? `; ${s.deferred} report(s) of further races left for the next run` : ''),
   ];
   for (const a of result.actions) {
     const target = a.issue ? `issue #${a.issue.iid}` : 'a new issue';

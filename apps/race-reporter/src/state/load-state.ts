@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { checkState } from './check-state';
 import { emptyState, type RaceState } from './race-state';
 
 /** Reads the state file; a missing file is a first run. A damaged one stops the run (nothing is overwritten). */
@@ -19,11 +20,5 @@ export async function loadState(statePath: string): Promise<RaceState> {
         'restore it or move it away (every log would then be read again from the start)',
     );
   }
-  const state = parsed as Partial<RaceState>;
-  if (!state || state.version !== 1 || !Array.isArray(state.cursors) || !Array.isArray(state.pending)) {
-    throw new Error(
-      `state file ${statePath} is not a race-reporter state (version 1): restore it or move it away`,
-    );
-  }
-  return state as RaceState;
+  return checkState(parsed, `state file ${statePath}`);
 }

@@ -16,13 +16,6 @@ export class NotGzipError extends Error {
 
 /** Chunks gathered while one write is on the disk: one writev per ~1 MiB. */
 const BATCH_BYTES = 1024 * 1024;
-/**
- * The socket chunks (64 KiB each, outside the V8 heap) are freed only by a
- * GC of their small JS wrappers, and V8 lets ~64 MiB of such memory pile up
- * before it collects on its own: a young-generation GC every 4 MiB (well
- * under a millisecond each) keeps the peak RSS flat.
- */
-const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
 
 type Callback = (err?: Error | null) => void;
 
@@ -41,7 +34,6 @@ export class HashingWriter extends Writable {
   private size = 0;
   private head = 0;
   private result: Digests | undefined;
-  private uncollected = 0;
   /** File operations in flight, and who waits for none to be (so `fd` is never closed under one). */
   private inFlight = 0;
   private idle: Array<() => void> = [];
@@ -49,7 +41,6 @@ export class HashingWriter extends Writable {
   constructor(
     private readonly fd: number | undefined,
     private readonly onBytes?: (n: number) => void,
-    private readonly collectYoung?: () => void,
   ) {
     super({ highWaterMark: BATCH_BYTES });
   }
@@ -76,13 +67,7 @@ export class HashingWriter extends Writable {
       this.size += chunk.length;
       buffers.push(chunk);
     }
-    const bytes = this.size - position;
-    this.onBytes?.(bytes);
-    this.uncollected += bytes;
-    if (this.collectYoung && this.uncollected >= COLLECT_EVERY_BYTES) {
-      this.uncollected = 0;
-      this.collectYoung();
-    }
+    this.onBytes?.(this.size - position);
     if (this.fd === undefined) return done();
     this.io((cb) => this.writeAll(buffers, position, cb), done);
   }

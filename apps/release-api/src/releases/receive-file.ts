@@ -25,11 +25,10 @@ export async function receiveFile(
     file?: string;
     signal: AbortSignal;
     onBytes?: (n: number) => void;
-    collectYoung?: () => void;
   },
 ): Promise<ReceivedFile> {
   const handle = opts.file ? await fs.promises.open(opts.file, 'wx', 0o644) : undefined;
-  const sink = new HashingWriter(handle?.fd, opts.onBytes, opts.collectYoung);
+  const sink = new HashingWriter(handle?.fd, opts.onBytes);
   try {
     await pipeline(source, sink, { signal: opts.signal });
   } catch (err) {

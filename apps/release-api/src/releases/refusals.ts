@@ -5,7 +5,19 @@ export interface Outcome {
   status: number;
   body: Record<string, unknown>;
   result: string;
+  /** Extra response headers (Retry-After). */
+  headers?: Record<string, string>;
 }
+
+/** Thrown by an upload stage that refuses the upload: the orchestrator answers with its outcome. */
+export class UploadRefused extends Error {
+  constructor(readonly outcome: Outcome) {
+    super(String(outcome.body.error));
+  }
+}
+
+/** Thrown (as an abort reason) when the upload stops without an answer: the client went away or the body stalled. */
+export class UploadAborted extends Error {}
 
 export const badRequest = (error: string, details: FieldProblem[] = []): Outcome => ({
   status: 400,
@@ -20,6 +32,22 @@ export const unauthorized = (): Outcome => ({
       'no valid shared secret: send Authorization: Bearer <RELEASE_SHARED_SECRET>, or a secret field before the file part',
   },
   result: 'unauthorized',
+});
+
+export const busy = (retryAfterSeconds: number): Outcome => ({
+  status: 503,
+  body: {
+    error: 'too many uploads are waiting for their secret to be verified: try again shortly',
+  },
+  result: 'busy',
+  headers: { 'Retry-After': String(retryAfterSeconds) },
+});
+
+export const lockUnavailable = (reason: string, retryAfterSeconds: number): Outcome => ({
+  status: 503,
+  body: { error: `cannot take the version lock now (${reason}): try again shortly` },
+  result: 'unavailable',
+  headers: { 'Retry-After': String(retryAfterSeconds) },
 });
 
 export const unknownProduct = (product: string): Outcome => ({

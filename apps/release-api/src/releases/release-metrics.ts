@@ -11,7 +11,7 @@ export function createReleaseMetrics(registry: Registry): ReleaseMetrics {
   return {
     uploads: new Counter({
       name: 'release_uploads_total',
-      help: 'Release uploads by result (created, existing, rerun, bad_request, unauthorized, unknown_product, conflict, too_large, checksum_mismatch, script_failed, aborted, error)',
+      help: 'Release uploads by result (created, existing, rerun, bad_request, unauthorized, unknown_product, conflict, too_large, checksum_mismatch, script_failed, busy, unavailable, aborted, error)',
       labelNames: ['result'],
       registers: [registry],
     }),

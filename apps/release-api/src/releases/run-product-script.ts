@@ -1,21 +1,21 @@
 import path from 'node:path';
 import type { Logger } from '@devops/logger';
+import { releaseEnvEntries } from './release-env-entries';
 import { artifactName, versionDir, type ReleaseRecord } from './release-record';
 import type { ReleaseMetrics } from './release-metrics';
 import { runReleaseScript, scriptSucceeded } from './run-release-script';
-import { writeFileDurably } from './write-durably';
+import { writeReleaseRecord } from './write-release-record';
 
 /**
  * Runs the product's script for a stored release and records the result in
  * its release.json: `script <tgz> <release.env>`, cwd the version folder,
- * the release.env entries also as RELEASE_<KEY> in its environment.
+ * the RELEASE_<KEY> entries of release.env also in its environment.
  */
 export async function runProductScript(opts: {
   record: ReleaseRecord;
   releaseDir: string;
   script: string;
   timeoutSeconds: number;
-  envEntries: [string, string, string][];
   baseEnv: Record<string, string>;
   log: Logger;
   metrics: ReleaseMetrics;
@@ -25,12 +25,9 @@ export async function runProductScript(opts: {
   const { record } = opts;
   const dir = versionDir(opts.releaseDir, record.product, record.version);
   const env: Record<string, string> = { ...opts.baseEnv };
-  for (const [key, value] of opts.envEntries) env[`RELEASE_${key}`] = value;
+  for (const [key, value] of releaseEnvEntries(record)) env[key] = value;
   const startedAt = opts.now().toISOString();
-  await writeFileDurably(
-    path.join(dir, 'release.json'),
-    `${JSON.stringify({ ...record, status: 'script-running', script: null }, null, 2)}\n`,
-  );
+  await writeReleaseRecord(dir, { ...record, status: 'script-running', script: null });
   opts.log.info(`running ${opts.script} for ${record.product} ${record.version}`);
   const result = await runReleaseScript({
     script: opts.script,
@@ -47,7 +44,7 @@ export async function runProductScript(opts: {
     status: ok ? 'published' : 'script-failed',
     script: { ...result, startedAt },
   };
-  await writeFileDurably(path.join(dir, 'release.json'), `${JSON.stringify(updated, null, 2)}\n`);
+  await writeReleaseRecord(dir, updated);
   if (ok) opts.log.info(`${record.product} ${record.version}: script exited 0 in ${result.durationMs} ms`);
   else
     opts.log.warn(

@@ -7,46 +7,16 @@ export const MAX_METADATA_FIELDS = 100;
 
 /** The fields every upload has; they are not metadata. */
 export const BASE_FIELDS = ['product', 'version', 'md5', 'sha256'] as const;
-/** release.env keys written by the service itself. */
+/** release.env keys (after RELEASE_) written by the service itself. */
 export const BASE_KEYS = ['PRODUCT', 'VERSION', 'MD5', 'SHA256', 'SIZE', 'FILE'] as const;
-/**
- * Names that would change how a shell behaves when release.env is sourced
- * (`set -a; . ./release.env`), or that some shells keep read-only: refused.
- */
-export const SHELL_KEYS = new Set([
-  'PATH',
-  'IFS',
-  'HOME',
-  'ENV',
-  'BASH_ENV',
-  'CDPATH',
-  'PS1',
-  'PS2',
-  'PS4',
-  'OPTIND',
-  'OPTARG',
-  'PWD',
-  'OLDPWD',
-  'SHELL',
-  'SHELLOPTS',
-  'BASHOPTS',
-  'PPID',
-  'UID',
-  'EUID',
-  'GROUPS',
-  'LINENO',
-  'RANDOM',
-  'SECONDS',
-  'HISTFILE',
-  'MAIL',
-  'MAILPATH',
-  'LD_PRELOAD',
-  'LD_LIBRARY_PATH',
-  'LANG',
-  'LC_ALL',
-  'TMPDIR',
-  'NODE_OPTIONS',
-]);
+/** C0 controls (newline, CR, tab, NUL, ESC, ...), DEL and C1 controls: never accepted in a value. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** The release.env (and script environment) name of a field: RELEASE_ + the name upper-cased. */
+export function envKey(name: string): string {
+  return `RELEASE_${name.toUpperCase()}`;
+}
 
 export interface FieldProblem {
   field: string;
@@ -104,24 +74,22 @@ export function validateFields(
     }
     const key = name.toUpperCase();
     if ((BASE_KEYS as readonly string[]).includes(key)) {
-      problems.push({ field: name, problem: `reserved: release.env already has ${key}` });
-      continue;
-    }
-    if (SHELL_KEYS.has(key)) {
-      problems.push({
-        field: name,
-        problem: `reserved: ${key} would change the shell that sources release.env`,
-      });
+      problems.push({ field: name, problem: `reserved: release.env already has ${envKey(name)}` });
       continue;
     }
     const other = seenKeys.get(key);
     if (other !== undefined) {
-      problems.push({ field: name, problem: `same release.env key ${key} as field "${other}"` });
+      problems.push({ field: name, problem: `same release.env key ${envKey(name)} as field "${other}"` });
       continue;
     }
     seenKeys.set(key, name);
-    if (value.includes('\0')) {
-      problems.push({ field: name, problem: 'value contains a NUL byte' });
+    const control = CONTROL.exec(value);
+    if (control) {
+      const code = control[0].charCodeAt(0).toString(16).padStart(2, '0');
+      problems.push({
+        field: name,
+        problem: `value contains a control character (U+00${code.toUpperCase()} at offset ${control.index}): only printable text is accepted`,
+      });
       continue;
     }
     metadata.push([name, value]);
