@@ -132,6 +132,8 @@ http://:${proxyPort} {
 		lb_try_duration 10s
 		lb_try_interval 50ms
 		# Every delivery carries an Idempotency-Key: a POST that may have reached a dying replica is safe to retry.
+		# Kept whole, so a retry can send the body again (webhook bodies are small).
+		buffer_requests
 		lb_retry_match {
 			method POST
 		}
