@@ -14,6 +14,10 @@ module.exports = {
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
     ],
   },
+  // ES-module-only dependencies (pg-boss and the ones it imports) are compiled to CommonJS like our sources.
+  transformIgnorePatterns: [
+    '/node_modules/(?!(\\.pnpm/)?(pg-boss|serialize-error|non-error|rrule-temporal|temporal-polyfill)[@/])',
+  ],
   moduleNameMapper: {
     '^@devops/([a-z-]+)$': `${packagesDir}/$1/src/index.ts`,
   },

@@ -109,6 +109,19 @@ export async function openDatabase(url: string, opts: OpenDatabaseOptions): Prom
   }
   opts.log.info(`connected to PostgreSQL ${version} at ${description}`);
 
+  // Health checks have a connection of their own, so a busy pool does not make a healthy
+  // database look down.
+  const healthPool = new pg.Pool({
+    connectionString: url,
+    application_name: `${opts.app}/health`,
+    max: 1,
+    connectionTimeoutMillis: opts.healthTimeoutMs ?? 2_000,
+    query_timeout: opts.healthTimeoutMs ?? 2_000,
+    keepAlive: true,
+  });
+  healthPool.on('error', () => undefined); // the next check reconnects and reports it
+  let healthCheck: Promise<DatabaseHealth> | undefined;
+
   const sorted = (err: unknown): never => {
     throw classifyDatabaseError(err);
   };
@@ -137,29 +150,31 @@ export async function openDatabase(url: string, opts: OpenDatabaseOptions): Prom
         client.release(broken);
       }
     },
-    async health() {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`no answer within ${healthTimeoutMs} ms`)),
-          healthTimeoutMs,
-        );
-      });
-      try {
-        await Promise.race([pool.query('SELECT 1'), timeout]);
-        return { database: 'up' };
-      } catch (err) {
-        return { database: 'down', error: scrubPassword(messageOf(err), url) };
-      } finally {
-        clearTimeout(timer);
-      }
+    health() {
+      // Checks asked for while one is under way share its answer.
+      healthCheck ??= checkHealth().finally(() => (healthCheck = undefined));
+      return healthCheck;
     },
     async healthy() {
       return (await db.health()).database === 'up';
     },
     async close() {
-      await pool.end();
+      await Promise.all([pool.end(), healthPool.end()]);
     },
   };
+  async function checkHealth(): Promise<DatabaseHealth> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${healthTimeoutMs} ms`)), healthTimeoutMs);
+    });
+    try {
+      await Promise.race([healthPool.query('SELECT 1'), timeout]);
+      return { database: 'up' };
+    } catch (err) {
+      return { database: 'down', error: scrubPassword(messageOf(err), url) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
   return db;
 }

@@ -24,6 +24,12 @@ export function createServiceApp(opts: {
   service: string;
   log: Logger;
   defaultMetrics?: boolean;
+  /**
+   * The state of what the service depends on, shown in the /healthz body (e.g.
+   * `{database: 'down'}`); `degraded: true` makes `status` "degraded". /healthz
+   * still answers 200: the process is alive and says what is wrong.
+   */
+  health?: () => Promise<Record<string, unknown> & { degraded?: boolean }>;
 }): ServiceBase {
   const registry = new Registry();
   registry.setDefaultLabels({ service: opts.service });
@@ -66,8 +72,16 @@ export function createServiceApp(opts: {
     next();
   });
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+  app.get('/healthz', async (_req, res) => {
+    if (!opts.health) {
+      res.json({ status: 'ok' });
+      return;
+    }
+    const { degraded, ...state } = await opts.health().catch((err: unknown) => ({
+      degraded: true,
+      error: err instanceof Error ? err.message : String(err),
+    }));
+    res.json({ status: degraded ? 'degraded' : 'ok', ...state });
   });
   app.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', registry.contentType);

@@ -16,7 +16,7 @@ export interface ServeOptions {
   log: Logger;
   /** How long in-flight work may take after SIGTERM (SPEC: exit within 30 s). */
   graceMs?: number;
-  /** Called after the server stopped accepting, before close completes (e.g. drain a queue). */
+  /** Called once the server has closed and its requests have finished (e.g. drain a queue). */
   onDrain?: () => Promise<void>;
   /**
    * How long a client may take to send a request's headers (default 60 s).
@@ -31,9 +31,16 @@ export async function listen(
   opts: ServeOptions,
 ): Promise<RunningServer> {
   const headersTimeout = opts.headersTimeoutMs ?? 60_000;
+  let draining = false;
+  // While draining, every response closes its connection: a proxy holding keep-alive
+  // connections to this process learns at once to send elsewhere, and close() is not
+  // left waiting for connections that never go idle.
   const server = http.createServer(
     { connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(headersTimeout / 4))) },
-    app,
+    (req, res) => {
+      if (draining) res.setHeader('Connection', 'close');
+      (app as http.RequestListener)(req, res);
+    },
   );
   // Uploads can be large and slow: do not let Node cut off a long request body.
   server.requestTimeout = 0;
@@ -52,16 +59,19 @@ export async function listen(
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      draining = true;
       const grace = opts.graceMs ?? 25_000;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), grace);
       try {
-        if (opts.onDrain) await opts.onDrain();
+        // Requests already in (on connections the proxy still holds) finish first, with
+        // everything they need (a webhook's queue) still open; then the background work drains.
         await closed;
       } finally {
         clearTimeout(timer);
       }
+      if (opts.onDrain) await opts.onDrain();
     })();
     return closing;
   };

@@ -34,6 +34,8 @@ async function main() {
     GITLAB_TOKEN: 'unused-token-value',
     GITLAB_WEBHOOK_SECRET: SECRET,
     WEBHOOK_SPOOL_DIR: SPOOL_DIR,
+    // bench/postgres-vs-spool.js: the same receiver on the PostgreSQL queue.
+    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
   });
   const service = createWebhookApp(definition, {
     config,

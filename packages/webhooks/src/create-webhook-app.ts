@@ -47,6 +47,11 @@ export function createWebhookApp<S extends WebhookAppSchema, C extends object>(
     service: definition.name,
     log,
     ...(deps.defaultMetrics === undefined ? {} : { defaultMetrics: deps.defaultMetrics }),
+    // With DATABASE_URL, /healthz shows whether the database answers (receivers answer 503 while it does not).
+    health: async () => {
+      const state = await receiver?.health();
+      return state ? { ...state, degraded: state.database === 'down' } : {};
+    },
   });
   const secrets = deps.secrets ?? [config.GITLAB_TOKEN];
   const parts = definition.setup({ ...deps, registry, secrets });

@@ -58,6 +58,8 @@ export interface WebhookReceiver {
   idle(): Promise<void>;
   /** The queue (its deadLetters, depth). */
   queue(): Promise<EventQueue>;
+  /** The queue storage's state where it can go away (PostgreSQL); undefined for the spool or before start. */
+  health(): Promise<{ database: 'up' | 'down'; error?: string } | undefined>;
 }
 
 /** Small payloads stay in memory until handled; big ones are read back from the queue. */
@@ -155,5 +157,6 @@ export function createWebhookReceiver(opts: WebhookReceiverOptions): WebhookRece
     },
     idle: async () => (await queue()).idle(),
     queue,
+    health: async () => opened?.health?.(),
   };
 }

@@ -48,3 +48,4 @@ export type {
   SpooledEvent,
   WebhookPayload,
 } from './types';
+export { createPostgresQueue, type PostgresQueueOptions } from './postgres/create-postgres-queue';

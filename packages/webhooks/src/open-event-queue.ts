@@ -1,4 +1,6 @@
+import { openDatabase } from '@devops/db';
 import type { Logger } from '@devops/logger';
+import { createPostgresQueue } from './postgres/create-postgres-queue';
 import type { EventQueue, EventQueueOptions } from './queue/event-queue';
 import { createSpoolQueue } from './spool/create-spool-queue';
 import type { SpooledEvent } from './types';
@@ -25,10 +27,26 @@ export interface OpenQueueOptions extends EventQueueOptions {
 
 /**
  * Opens the queue the settings choose, for the service and for the
- * `dead-letters` command alike (the same storage either way).
+ * `dead-letters` command alike (the same storage either way): PostgreSQL when
+ * DATABASE_URL is set (a bad or unreachable URL is a ConfigError: exit 78),
+ * else the local spool.
  */
 // eslint-disable-next-line @typescript-eslint/require-await -- async by contract: a PostgreSQL queue opens here too
 export async function openEventQueue(where: QueueLocation, options: OpenQueueOptions): Promise<EventQueue> {
-  const { app: _app, log: _log, ...rest } = options;
-  return createSpoolQueue({ ...rest, dir: where.spoolDir });
+  const { app, log, replayScanMs: _scan, ...rest } = options;
+  if (!where.databaseUrl)
+    return createSpoolQueue({ ...rest, dir: where.spoolDir, ...(_scan ? { replayScanMs: _scan } : {}) });
+  const db = await openDatabase(where.databaseUrl, { log, app });
+  const queue = createPostgresQueue({ ...rest, db, url: where.databaseUrl, app });
+  return {
+    ...queue,
+    health: () => db.health(),
+    async stop() {
+      try {
+        await queue.stop();
+      } finally {
+        await db.close();
+      }
+    },
+  };
 }

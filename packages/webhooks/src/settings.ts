@@ -1,4 +1,5 @@
 import { integer, text } from '@devops/config';
+import { databaseSettings } from '@devops/db';
 
 const secretSetting = {
   secret: true,
@@ -26,15 +27,20 @@ const requiredSecret = (app: string) => ({
   GITLAB_WEBHOOK_SECRET: text({ ...secretSetting, required: true as const }),
   WEBHOOK_SPOOL_DIR: spoolSetting(app),
   WEBHOOK_HOLD_MAX: holdSetting(),
+  ...databaseSettings,
 });
 
 const optionalSecret = (app: string) => ({
   GITLAB_WEBHOOK_SECRET: text(secretSetting),
   WEBHOOK_SPOOL_DIR: spoolSetting(app),
   WEBHOOK_HOLD_MAX: holdSetting(),
+  ...databaseSettings,
 });
 
-/** GITLAB_WEBHOOK_SECRET (required: typed string), WEBHOOK_SPOOL_DIR and WEBHOOK_HOLD_MAX for a webhook-receiving app. */
+/**
+ * GITLAB_WEBHOOK_SECRET (required: typed string), WEBHOOK_SPOOL_DIR, WEBHOOK_HOLD_MAX and
+ * DATABASE_URL (optional: events queued in PostgreSQL instead of the spool) for a webhook-receiving app.
+ */
 export function webhookSettings(
   app: string,
   opts?: { secretRequired?: true },

@@ -149,4 +149,6 @@ export interface EventQueue {
   /** Events accepted and not yet finished. */
   depth(): Promise<number>;
   readonly deadLetters: DeadLetters;
+  /** The storage's state for /healthz, where it can go away (PostgreSQL); never throws. */
+  health?(): Promise<{ database: 'up' | 'down'; error?: string }>;
 }

@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import type { JobWithMetadata } from 'pg-boss' with { 'resolution-mode': 'import' };
+import { migrate, type Database, type DatabaseClient } from '@devops/db';
+import { decideAfterFailure } from '../queue/decide-after-failure';
+import type { EventQueue, EventQueueOptions, ProcessEvent, QueuedEvent } from '../queue/event-queue';
+import type { WebhookPayload } from '../types';
+import { createPostgresDeadLetters, insertDeadLetter } from './create-postgres-dead-letters';
+import { encodeOrderKey, openPgBoss, type PgBossQueue } from './open-pg-boss';
+import { POSTGRES_QUEUE_MIGRATIONS } from './postgres-queue-migrations';
+
+export interface PostgresQueueOptions extends EventQueueOptions {
+  /** The app's database (DATABASE_URL), opened with @devops/db. */
+  db: Database;
+  /** The same URL: pg-boss keeps its own small pool (and its LISTEN connection). */
+  url: string;
+  /** The app's name: its queue, dead letters and Idempotency-Keys are its own. */
+  app: string;
+  /** How long a finished event's Idempotency-Key is remembered. Default 7 days. */
+  dedupeRetentionMs?: number;
+  /** How often idle() looks (tests). Default 20 ms. */
+  idlePollMs?: number;
+  /** A database fault in the background (the event stays stored and is tried again). */
+  onFault?: (err: unknown, event?: QueuedEvent) => void;
+}
+
+/** What pg-boss stores per job: the event, its body, and the retry bookkeeping that outlives a job. */
+interface JobData {
+  event: QueuedEvent;
+  raw: string;
+  /** Attempts made before this job was created (an event moved behind its project's later events). */
+  attempts: number;
+  /** When the event first failed: the start of its hold on the project's later events. */
+  firstFailedAt?: number;
+}
+
+type Adapter = { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
+const adapt = (client: DatabaseClient): Adapter => ({
+  executeSql: (text, values) => client.query(text, values),
+});
+
+/**
+ * The PostgreSQL EventQueue (with DATABASE_URL), on pg-boss: any number of
+ * replicas enqueue and process from one queue. An event is one job, inserted
+ * with its Idempotency-Key row in one transaction before enqueue() resolves.
+ * The queue's key_strict_fifo policy runs a project's events one at a time in
+ * order; a failing event is put in pg-boss's retry state at the time
+ * decideAfterFailure() chose, which holds the project's later events; past
+ * holdMaxMs it is re-enqueued behind them instead. Every outcome (done, retry,
+ * dead letter) is written in one transaction with the job's settlement.
+ */
+export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
+  const { db, app } = opts;
+  const now = opts.now ?? Date.now;
+  const mask = opts.mask ?? ((t: string) => t);
+  const observer = opts.observer ?? {};
+  const concurrency = Math.max(1, opts.concurrency ?? 4);
+  const retentionMs = opts.dedupeRetentionMs ?? 7 * 24 * 3_600_000;
+  const fault = (err: unknown, event?: QueuedEvent) => opts.onFault?.(err, event);
+
+  let ready: Promise<PgBossQueue> | undefined;
+  const ensureReady = () =>
+    (ready ??= (async () => {
+      await migrate(db, 'webhooks', POSTGRES_QUEUE_MIGRATIONS);
+      return openPgBoss({ url: opts.url, app, max: concurrency + 3, onError: (err) => fault(err) });
+    })().catch((err: unknown) => {
+      ready = undefined;
+      throw err;
+    }));
+
+  const send = async (client: DatabaseClient, data: JobData, startAfter?: number, id?: string) => {
+    const { boss, queue } = await ensureReady();
+    await boss.send(queue, data as unknown as object, {
+      ...(id ? { id } : {}),
+      singletonKey: encodeOrderKey(data.event.orderKey),
+      ...(startAfter !== undefined ? { startAfter: new Date(startAfter) } : {}),
+      db: adapt(client),
+    });
+  };
+
+  const newId = () => randomUUID();
+  const deadLetters = createPostgresDeadLetters({
+    db,
+    app,
+    async requeue(client, letter, raw) {
+      const id = newId();
+      await send(
+        client,
+        { event: { ...letter, id, receivedAt: now(), replayOf: letter.id }, raw, attempts: 0 },
+        undefined,
+        id,
+      );
+    },
+  });
+
+  /**
+   * Whether an earlier event of this project is waiting behind its own retry (it was moved
+   * behind us). One indexed probe on pg-boss's job table (its documented tables are for direct
+   * queries), not a read of the project's whole backlog.
+   */
+  const isOvertaking = async (pg: PgBossQueue, event: QueuedEvent): Promise<boolean> => {
+    const { rows } = await db.query(
+      `SELECT 1 FROM pgboss.job
+       WHERE name = $1 AND singleton_key = $2 AND state IN ('created', 'retry')
+         AND data ? 'firstFailedAt' AND (data->'event'->>'receivedAt')::bigint < $3
+       LIMIT 1`,
+      [pg.queue, encodeOrderKey(event.orderKey), event.receivedAt],
+    );
+    return rows.length > 0;
+  };
+
+  const settle = async (fn: (client: DatabaseClient, dbx: Adapter) => Promise<void>) =>
+    db.transaction((client) => fn(client, adapt(client)));
+
+  const runJob = async (pg: PgBossQueue, job: JobWithMetadata<JobData>, process: ProcessEvent) => {
+    const { event, raw } = job.data;
+    const attempt = job.data.attempts + job.retryCount + 1;
+    const { boss, queue } = pg;
+    const complete = (dbx: Adapter) => boss.complete(queue, job.id, null, { db: dbx });
+    const dead = async (attempts: number, error: string) => {
+      await settle(async (client, dbx) => {
+        await insertDeadLetter(client, app, { event, raw, attempts, error });
+        await complete(dbx);
+      });
+      observer.deadLettered?.(event, { attempts, error });
+    };
+
+    let payload: WebhookPayload;
+    try {
+      payload = JSON.parse(raw) as WebhookPayload;
+    } catch (err) {
+      await dead(attempt - 1, mask(`stored event body unreadable: ${(err as Error).message}`));
+      return;
+    }
+    if (attempt === 1 && job.retryCount === 0 && observer.overtaken && (await isOvertaking(pg, event))) {
+      observer.overtaken(event);
+    }
+    try {
+      await process(event, payload, attempt);
+    } catch (err) {
+      const at = now();
+      const decision = decideAfterFailure(
+        err,
+        { attempt, receivedAt: event.receivedAt, now: at },
+        opts.policy,
+        {
+          random: opts.random,
+          mask,
+        },
+      );
+      if (decision.action === 'dead') {
+        await dead(attempt, decision.error);
+        return;
+      }
+      const firstFailedAt = job.data.firstFailedAt ?? at;
+      const holding = at < firstFailedAt + opts.policy.holdMaxMs;
+      await settle(async (client, dbx) => {
+        if (holding) {
+          // Stays the head of its project, in pg-boss's retry state (which holds the later events), until decision.at.
+          await boss.fail(queue, job.id, { error: decision.error }, { db: dbx });
+          await boss.update(queue, { ...job.data, firstFailedAt } as unknown as object, {
+            id: job.id,
+            startAfter: new Date(decision.at),
+            db: dbx,
+          });
+        } else {
+          // Held long enough: the event goes behind the project's later events, and is retried at decision.at.
+          await complete(dbx);
+          await send(client, { ...job.data, attempts: attempt, firstFailedAt }, decision.at);
+        }
+      });
+      wakeAt(decision.at);
+      observer.retried?.(event, { attempt, delayMs: decision.delayMs, error: decision.error });
+      return;
+    }
+    // Done: returning lets pg-boss complete the job (one statement; a failure there retries it).
+    observer.processed?.(event, attempt);
+  };
+
+  let started: { pg: PgBossQueue; cleanup: NodeJS.Timeout; workerId: string } | undefined;
+  /**
+   * NOTIFY wakes workers for new events, not for a retry coming due: wake one here at that
+   * time (another replica's backstop poll covers it if this one dies first).
+   */
+  const wakeTimers = new Set<NodeJS.Timeout>();
+  const wakeAt = (at: number) => {
+    const timer = setTimeout(
+      () => {
+        wakeTimers.delete(timer);
+        if (started) started.pg.boss.notifyWorker(started.workerId);
+      },
+      Math.max(0, at - now()) + 5,
+    );
+    timer.unref();
+    wakeTimers.add(timer);
+  };
+  const forgetOldKeys = () =>
+    db
+      .query(
+        "DELETE FROM webhook_deliveries WHERE app = $1 AND received_at < now() - $2 * interval '1 millisecond'",
+        [app, retentionMs],
+      )
+      .catch((err: unknown) => fault(err));
+
+  const depth = async () => {
+    const pg = await ensureReady();
+    // pg-boss documents its tables for direct queries; this one counts what is not finished.
+    const { rows } = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry', 'active')",
+      [pg.queue],
+    );
+    return rows[0]?.n ?? 0;
+  };
+
+  return {
+    async enqueue(event) {
+      await ensureReady();
+      const id = newId();
+      const queued: QueuedEvent = {
+        id,
+        deliveryId: event.deliveryId,
+        idempotencyKey: event.idempotencyKey,
+        event: event.event,
+        objectKind: event.objectKind,
+        orderKey: event.orderKey,
+        receivedAt: now(),
+      };
+      return db.transaction(async (client) => {
+        if (event.idempotencyKey !== null) {
+          const seen = await client.query(
+            `INSERT INTO webhook_deliveries (app, idempotency_key, event_id) VALUES ($1, $2, $3)
+             ON CONFLICT (app, idempotency_key) DO NOTHING`,
+            [app, event.idempotencyKey, id],
+          );
+          if (seen.rowCount === 0) return { status: 'duplicate' as const };
+        }
+        await send(client, { event: queued, raw: event.raw, attempts: 0 }, undefined, id);
+        return { status: 'accepted' as const, id };
+      });
+    },
+    async start(process) {
+      const pg = await ensureReady();
+      await forgetOldKeys();
+      const workerId = await pg.boss.work<JobData>(
+        pg.queue,
+        {
+          localConcurrency: concurrency,
+          batchSize: 1,
+          includeMetadata: true,
+          pollingIntervalSeconds: 0.5,
+          notifyPollingIntervalSeconds: 2,
+        },
+        async ([job]) => {
+          if (!job) return;
+          await runJob(pg, job as JobWithMetadata<JobData>, process).catch((err: unknown) => {
+            fault(err, job.data.event);
+            throw err; // pg-boss fails the attempt; it is retried
+          });
+        },
+      );
+      const cleanup = setInterval(() => void forgetOldKeys(), 3_600_000);
+      cleanup.unref();
+      started = { pg, cleanup, workerId };
+    },
+    async stop() {
+      const pg = started?.pg ?? (ready ? await ready.catch(() => undefined) : undefined);
+      if (started) clearInterval(started.cleanup);
+      started = undefined;
+      for (const timer of wakeTimers) clearTimeout(timer);
+      wakeTimers.clear();
+      ready = undefined;
+      if (!pg) return;
+      await pg.boss.offWork(pg.queue, { wait: true }).catch((err: unknown) => fault(err));
+      await pg.boss.stop({ graceful: true, timeout: 30_000 });
+    },
+    async idle() {
+      while ((await depth()) > 0) await new Promise((r) => setTimeout(r, opts.idlePollMs ?? 20));
+    },
+    depth,
+    deadLetters,
+  };
+}

@@ -1,0 +1,64 @@
+import type { PgBoss } from 'pg-boss' with { 'resolution-mode': 'import' };
+
+export interface PgBossQueue {
+  boss: PgBoss;
+  /** pg-boss's queue for this app. */
+  queue: string;
+}
+
+/** pg-boss object names allow [\w.\-/] only. */
+export function queueNameFor(app: string): string {
+  return `webhooks.${app.replace(/[^\w.-]/g, '_')}`;
+}
+
+/** An orderKey ("project:42") as a pg-boss singletonKey: base64url keeps it unique within [\w-]. */
+export function encodeOrderKey(orderKey: string): string {
+  return Buffer.from(orderKey, 'utf8').toString('base64url') || '_';
+}
+
+/**
+ * Starts pg-boss on `url` (installing or migrating its schema; pg-boss takes
+ * its own advisory lock, so replicas may start at once) and makes sure this
+ * app's queue exists with the policy the port needs: `key_strict_fifo` (one
+ * event of a project at a time, in order; a job in retry holds its key),
+ * heartbeats (a replica that dies mid-event has it retried by another within
+ * about 15 s), retries decided by us (a high limit; we set each retry's time).
+ */
+export async function openPgBoss(opts: {
+  url: string;
+  app: string;
+  max: number;
+  onError: (err: unknown) => void;
+}): Promise<PgBossQueue> {
+  // pg-boss is an ES module; this package compiles to CommonJS.
+  const { PgBoss } = await import('pg-boss');
+  const boss = new PgBoss({
+    connectionString: opts.url,
+    application_name: `${opts.app}/queue`,
+    max: opts.max,
+    schedule: false,
+    superviseIntervalSeconds: 5,
+    useListenNotify: true,
+  });
+  boss.on('error', opts.onError);
+  await boss.start();
+  const queue = queueNameFor(opts.app);
+  if (!(await boss.getQueue(queue))) {
+    try {
+      await boss.createQueue(queue, {
+        policy: 'key_strict_fifo',
+        notify: true,
+        retryLimit: 1_000_000,
+        retryDelay: 1,
+        heartbeatSeconds: 10,
+        expireInSeconds: 3_600,
+        retentionSeconds: 14 * 24 * 3_600,
+        deleteAfterSeconds: 3_600,
+      });
+    } catch (err) {
+      // Another replica created it at the same moment.
+      if (!(await boss.getQueue(queue))) throw err;
+    }
+  }
+  return { boss, queue };
+}
