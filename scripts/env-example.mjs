@@ -57,6 +57,10 @@ out.push('# docker-compose.yml: where the images come from');
 out.push('# IMAGE_REGISTRY=registry.example.com/devops', '# IMAGE_TAG=0.1.0');
 out.push('# docker-compose.yml: host folder with the race-enabled test logs (mounted read-only at /logs)');
 out.push('# RACE_REPORTER_LOG_DIR=/var/log/race-tests');
+out.push(
+  '# docker-compose.yml --profile ha: the PostgreSQL password (and DATABASE_URL below, with the same password)',
+  '# POSTGRES_PASSWORD=',
+);
 out.push('# Host names the reverse proxy routes (docker-compose.yml)');
 for (const app of apps.slice(0, 4))
   out.push(`${app.toUpperCase().replace(/-/g, '_')}_HOST=${app}.example.com`);
