@@ -50,7 +50,12 @@ export async function startDoubles(env, { seed = true } = {}) {
         subject: 'Printer on fire',
         description: '<p>The <b>printer</b> is on fire.</p>',
       });
-    Object.assign(out.env, { FRESHDESK_URL: out.freshdesk.url, FRESHDESK_API_KEY: out.freshdesk.apiKey });
+    Object.assign(out.env, {
+      FRESHDESK_URL: out.freshdesk.url,
+      FRESHDESK_API_KEY: out.freshdesk.apiKey,
+      // the double serves attachments over plain http on loopback: the one thing this setting is for
+      BRIDGE_ALLOW_PRIVATE_HOSTS: 'true',
+    });
   }
   if (out.gitlab || out.freshdesk) {
     banner([

@@ -95,6 +95,7 @@ async function escalation(gitlab, freshdesk) {
       BRIDGE_LABELS: ['freshdesk'],
       BRIDGE_LINK_FIELD: undefined,
       BRIDGE_MAX_ATTACHMENT_BYTES: 100 * MB,
+      BRIDGE_ALLOW_PRIVATE_HOSTS: true,
       GITLAB_WEBHOOK_SECRET: undefined,
       WEBHOOK_SPOOL_DIR: '/tmp/unused',
     },

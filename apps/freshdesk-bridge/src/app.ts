@@ -4,8 +4,10 @@ import { createMasker } from '@devops/logger';
 import { createWebhookApp, defineWebhookApp, type WebhookApp, type WebhookAppDeps } from '@devops/webhooks';
 import { settings } from './config';
 import { createBridgeMetrics } from './escalation/create-bridge-metrics';
+import { createLookupCache } from './escalation/create-lookup-cache';
 import { createNotePacer } from './escalation/create-note-pacer';
 import { createTicketLocks } from './escalation/create-ticket-locks';
+import { openDatabaseEscalations } from './escalation/open-database-escalations';
 import type { EscalationDeps } from './escalation/escalate-ticket';
 import { allowFreshdeskOrigin } from './http/allow-freshdesk-origin';
 import { createEscalationRouter } from './http/create-escalation-router';
@@ -19,6 +21,10 @@ interface BridgeClients {
   freshdesk: FreshdeskPort;
   /** Note creation pace (default 60 a minute after a burst of 60, like gitlab.com's notes limit). */
   notePacing?: { perMinute: number; burst: number };
+  /** How long an issue's state is reused by GET /escalations/:ticketId (default 30 s). */
+  lookupTtlMs?: number;
+  /** Clock in ms (default Date.now), as the webhook worker gets it. */
+  now?: () => number;
 }
 
 export type AppDeps = WebhookAppDeps<typeof settings> & BridgeClients;
@@ -54,6 +60,11 @@ export const freshdeskBridge = defineWebhookApp<typeof settings, BridgeClients>(
     const { config, log, registry } = deps;
     const metrics = createBridgeMetrics(registry);
     const mask = createMasker([...deps.secrets, ...config.BRIDGE_API_KEYS]);
+    // with DATABASE_URL: escalations recorded in PostgreSQL, locked across replicas; else in-process locks
+    const database = config.DATABASE_URL
+      ? openDatabaseEscalations({ url: config.DATABASE_URL, log })
+      : undefined;
+    const lookups = createLookupCache({ ttlMs: deps.lookupTtlMs ?? 30_000, now: deps.now ?? Date.now });
 
     const escalation: EscalationDeps = {
       gitlab: deps.gitlab,
@@ -63,7 +74,9 @@ export const freshdeskBridge = defineWebhookApp<typeof settings, BridgeClients>(
       labels: config.BRIDGE_LABELS,
       linkField: config.BRIDGE_LINK_FIELD,
       maxAttachmentBytes: config.BRIDGE_MAX_ATTACHMENT_BYTES,
-      locks: createTicketLocks(),
+      allowPrivateHosts: config.BRIDGE_ALLOW_PRIVATE_HOSTS,
+      locks: database?.locks ?? createTicketLocks(),
+      ...(database ? { records: database.records } : {}),
       pacer: createNotePacer(deps.notePacing ?? { perMinute: 60, burst: 60 }),
       metrics,
       log,
@@ -78,10 +91,11 @@ export const freshdeskBridge = defineWebhookApp<typeof settings, BridgeClients>(
         }),
       },
       routes(app) {
-        app.get('/userscript.user.js', serveUserscript(config.BRIDGE_PUBLIC_URL));
+        app.get('/userscript.user.js', serveUserscript(config.BRIDGE_PUBLIC_URL, config.FRESHDESK_URL));
         app.use('/escalations', allowFreshdeskOrigin(config.FRESHDESK_URL));
-        app.use(createEscalationRouter({ escalation, apiKeys: config.BRIDGE_API_KEYS, mask }));
+        app.use(createEscalationRouter({ escalation, apiKeys: config.BRIDGE_API_KEYS, mask, lookups }));
       },
+      ...(database ? { start: () => database.start(), stop: () => database.stop() } : {}),
     };
   },
 });

@@ -1,14 +1,17 @@
-import { bytes, list, text, url } from '@devops/config';
+import { boolean, bytes, list, text, url } from '@devops/config';
 import { serverSettings } from '@devops/http-service';
 import { gitlabSettings } from '@devops/gitlab';
 import { webhookSettings } from '@devops/webhooks';
 import { freshdeskSettings } from '@devops/freshdesk';
+// only the setting: the package's index loads pg (~17 MiB RSS), which a bridge without DATABASE_URL never needs
+import { databaseSettings } from '@devops/db/dist/settings';
 
 export const settings = {
   ...serverSettings(3002),
   ...gitlabSettings(),
   ...webhookSettings('freshdesk-bridge', { secretRequired: false }),
   ...freshdeskSettings(),
+  ...databaseSettings,
   BRIDGE_GITLAB_PROJECT: text({
     required: true,
     description: 'GitLab project (id or group/project) that receives escalations',
@@ -30,5 +33,10 @@ export const settings = {
   BRIDGE_MAX_ATTACHMENT_BYTES: bytes({
     default: 100 * 1024 ** 2,
     description: 'Attachments larger than this are listed, not copied',
+  }),
+  BRIDGE_ALLOW_PRIVATE_HOSTS: boolean({
+    default: false,
+    description:
+      'Test doubles only: also download attachments over plain http and from loopback, link-local and private addresses',
   }),
 };

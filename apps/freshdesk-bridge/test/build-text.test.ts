@@ -55,6 +55,12 @@ describe('convertHtmlToMarkdown', () => {
     ['', ''],
     ['   ', ''],
     ['<p>a</p><!-- freshdesk-ticket:999 -->', 'a'],
+    // hostile text stays text: quick actions, mentions, a <pre> that must stay code
+    ['<p>/close<br>/label ~security</p>', '\\/close  \n\\/label ~security'],
+    ['<p>@all please look</p>', '@\u200Ball please look'],
+    ['<pre>/close\n@all</pre>', '```\n/close\n@all\n```'],
+    ['<pre><code>```\n/close</code></pre>', '````\n```\n/close\n````'],
+    ['<p>&lt;b&gt;bold&lt;/b&gt; &amp; more</p>', '&lt;b>bold&lt;/b> &amp; more'],
   ])('%j → %j', (html, md) => {
     expect(convertHtmlToMarkdown(html)).toBe(md);
   });
@@ -95,7 +101,7 @@ describe('issue title and description', () => {
       ticket: t,
       ticketUrl: 'https://acme.freshdesk.com/a/tickets/123',
       attachments: [
-        { kind: 'copied', attachment, markdown: '[log.txt](/uploads/abc/log.txt)' },
+        { kind: 'copied', attachment, bytes: 2048, upload: { url: '/uploads/abc/log.txt', image: false } },
         { kind: 'skipped', attachment: big, reason: 'larger than the 100.0 MB limit' },
       ],
     });
@@ -108,16 +114,16 @@ describe('issue title and description', () => {
       '| Status | Open |',
       '| Priority | High |',
       '| Type | Incident |',
-      '| Requester | Ada Lovelace &lt;ada@example.com> |',
+      '| Requester | Ada Lovelace \\<ada@example\\.com\\> |',
       '| Tags | a\\|b, c |',
       '| Created | 2024-05-01T10:00:00Z |',
     ]) {
       expect(d).toContain(row);
     }
     expect(d).toContain('It **burns**.');
-    expect(d).toContain('- [log.txt](/uploads/abc/log.txt) (2.0 KB)');
+    expect(d).toContain('- [log\\.txt](/uploads/abc/log.txt) (2.0 KB)');
     expect(d).toContain(
-      '- dump.bin (5.0 GB) — not copied: larger than the 100.0 MB limit; [download it from Freshdesk](https://cdn/dump.bin)',
+      '- dump\\.bin (5.0 GB) — not copied: larger than the 100\\.0 MB limit; [download it from Freshdesk](https://cdn/dump.bin)',
     );
   });
 
@@ -146,7 +152,7 @@ describe('conversation notes', () => {
     expect(first).toBe('<!-- freshdesk-conversation:9001 -->');
     expect(conversationIdFromMarker(note)).toBe(9001);
     expect(header).toBe(
-      '**Ada Lovelace &lt;ada@example.com>** · public message from the customer · 2024-05-02T08:30:00Z',
+      '**Ada Lovelace \\<ada@example\\.com\\>** · public message from the customer · 2024-05-02T08:30:00Z',
     );
     expect(body).toBe('Any news?');
   });
@@ -154,7 +160,7 @@ describe('conversation notes', () => {
   it.each([
     [
       { private: true, incoming: false, userId: 55, fromEmail: 'agent@acme.com' },
-      '**&lt;agent@acme.com>** · private note ·',
+      '**\\<agent@acme\\.com\\>** · private note ·',
     ],
     [{ private: false, incoming: false, userId: 55, fromEmail: null }, '**user 55** · public reply ·'],
     [{ private: false, incoming: false, userId: null, fromEmail: null }, '**unknown** · public reply ·'],

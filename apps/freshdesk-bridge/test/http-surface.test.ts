@@ -99,7 +99,10 @@ describe('GET /userscript.user.js', () => {
     for (const line of [
       /^\/\/ @name\s+\S.*$/m,
       /^\/\/ @version\s+\d+\.\d+\.\d+$/m,
-      /^\/\/ @match\s+https:\/\/\*\.freshdesk\.com\/a\/tickets\/\*$/m,
+      new RegExp(
+        `^// @match\\s+https://${new URL(b.config.FRESHDESK_URL).hostname.replace(/[.]/g, '\\.')}/a/tickets/\\*$`,
+        'm',
+      ),
       /^\/\/ @grant\s+GM_xmlhttpRequest$/m,
       new RegExp(`^// @connect\\s+${host.replace(/\./g, '\\.')}$`, 'm'),
       new RegExp(`^// @downloadURL\\s+${b.url.replace(/[.]/g, '\\.')}/userscript\\.user\\.js$`, 'm'),
@@ -142,5 +145,44 @@ describe('secrets', () => {
     for (const text of [...bodies, ...b.logs]) {
       for (const secret of secrets) expect(text).not.toContain(secret);
     }
+  });
+});
+
+describe('GET /escalations/:ticketId', () => {
+  it('answers with the linked issue and its state read from GitLab, reused briefly (injected clock), forgotten on escalation', async () => {
+    let clock = Date.parse('2024-06-01T12:00:00Z');
+    b = await startBridge({ now: () => clock });
+    const ticket = b.freshdesk.addTicket({ subject: 'Lookup' });
+    const get = () =>
+      fetch(`${b.url}/escalations/${ticket.id}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    const searches = () =>
+      b.gitlab.requests.filter((r) => r.method === 'GET' && /\/issues$/.test(r.path)).length;
+
+    expect((await get()).status).toBe(404);
+    // escalating forgets the cached "not escalated"
+    expect((await b.escalate(ticket.id)).status).toBe(201);
+    const issue = b.gitlab.state(b.project.id).issues[0]!;
+    const open = await get();
+    expect(open.status).toBe(200);
+    expect(await open.json()).toEqual({
+      issue: {
+        iid: issue.iid,
+        url: `${b.gitlab.url}/${b.project.path}/-/issues/${issue.iid}`,
+        state: 'open',
+      },
+    });
+
+    // closed in GitLab: within the cache's 30 s the old answer, without asking GitLab again
+    issue.state = 'closed';
+    const before = searches();
+    clock += 29_000;
+    expect(((await (await get()).json()) as { issue: { state: string } }).issue.state).toBe('open');
+    expect(searches()).toBe(before);
+    clock += 2_000;
+    expect(((await (await get()).json()) as { issue: { state: string } }).issue.state).toBe('closed');
+    expect(searches()).toBe(before + 1);
+
+    // the API key is required here too
+    expect((await fetch(`${b.url}/escalations/${ticket.id}`)).status).toBe(401);
   });
 });

@@ -51,6 +51,7 @@ let site: Awaited<ReturnType<typeof startTicketPage>>;
 let tickets: number[];
 let dialogs: string[];
 let promptAnswer: string;
+let clock: number;
 
 beforeAll(async () => {
   browser = await chromium.launch({
@@ -72,7 +73,8 @@ beforeEach(async () => {
     [t1]: { subject: 'Login loops', text: 'It loops.' },
     [t2]: { subject: 'Export hangs', text: 'At 99%.' },
   });
-  b = await startBridge({ freshdeskDouble, freshdeskUrl: site.origin });
+  clock = Date.parse('2024-06-01T12:00:00Z');
+  b = await startBridge({ freshdeskDouble, freshdeskUrl: site.origin, now: () => clock });
   page = await browser.newPage({ viewport: { width: 1100, height: 650 } });
   dialogs = [];
   promptAnswer = API_KEY;
@@ -88,8 +90,14 @@ afterEach(async () => {
   await site?.close();
 });
 
-async function openTicket(id: number, opts: { gm?: boolean } = {}) {
+async function openTicket(id: number, opts: { gm?: boolean; key?: string } = {}) {
   await page.goto(`${site.origin}/a/tickets/${id}`);
+  if (opts.key) await page.evaluate((k) => localStorage.setItem('freshdesk-bridge.apiKey', k), opts.key);
+  await injectUserscript(opts);
+}
+
+/** What the userscript manager does on every page load. */
+async function injectUserscript(opts: { gm?: boolean } = {}) {
   if (opts.gm) await page.addScriptTag({ content: GM_SHIM });
   const script = await (await fetch(`${b.url}/userscript.user.js`)).text();
   await page.addScriptTag({ content: script });
@@ -214,6 +222,55 @@ describe('the userscript in Chromium', () => {
       document.querySelector('[data-fdb="status"]')?.textContent?.includes('could not reach'),
     );
     expect(await status().textContent()).toContain(`could not reach the bridge at ${b.url}`);
+  }, 60_000);
+});
+
+describe('the userscript shows what became of an escalated ticket', () => {
+  const issueState = () => page.locator('[data-fdb="issue-state"]');
+
+  it('[slow] an escalated ticket shows "GitLab #N · open|closed" on load, no click; others the button; SPA navigation follows', async () => {
+    const [t1, t2] = tickets as [number, number];
+    const escalated = await b.escalate(t1);
+    expect(escalated.status).toBe(201);
+    const { url: issueUrl } = ((await escalated.json()) as { issue: { url: string } }).issue;
+    const issue = b.gitlab.state(b.project.id).issues[0]!;
+
+    // on load: the link with the state, in place of the button, without a click or a dialog
+    await openTicket(t1, { key: API_KEY });
+    await issueState().waitFor({ timeout: 10_000 });
+    expect(await issueState().textContent()).toBe(`GitLab #${issue.iid} · open`);
+    expect(await issueState().getAttribute('href')).toBe(issueUrl);
+    expect(issueUrl).toBe(`${b.gitlab.url}/${b.project.path}/-/issues/${issue.iid}`);
+    expect(await button().isVisible()).toBe(false);
+    expect(dialogs).toEqual([]);
+
+    // the developers close the issue; once the bridge's short cache has run out, a reload shows it
+    issue.state = 'closed';
+    clock += 31_000;
+    await page.reload();
+    await injectUserscript();
+    await page.waitForFunction(
+      () => document.querySelector('[data-fdb="issue-state"]')?.getAttribute('data-state') === 'closed',
+    );
+    expect(await issueState().textContent()).toBe(`GitLab #${issue.iid} · closed`);
+
+    // SPA navigation to a ticket never escalated: the button, no link
+    await page.click(`[data-ticket-link="${t2}"]`);
+    await page.waitForFunction(
+      (id) => document.getElementById('fdb-escalate')?.getAttribute('data-ticket') === String(id),
+      t2,
+    );
+    await expectCount(issueState(), 0);
+    expect(await button().isVisible()).toBe(true);
+    expect(await button().textContent()).toBe('Escalate to GitLab');
+
+    // and back: the link again
+    await page.click(`[data-ticket-link="${t1}"]`);
+    await issueState().waitFor({ timeout: 10_000 });
+    expect(await issueState().textContent()).toBe(`GitLab #${issue.iid} · closed`);
+    expect(await button().isVisible()).toBe(false);
+    expect(dialogs).toEqual([]);
+    expect(b.gitlab.state(b.project.id).issues).toHaveLength(1);
   }, 60_000);
 });
 

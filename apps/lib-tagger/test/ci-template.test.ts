@@ -116,10 +116,12 @@ describe('ci/lib-tagger.gitlab-ci.yml', () => {
     expect(job.interruptible).toBe(false);
   });
 
-  it('runs the image ${LIB_TAGGER_IMAGE} with a default to replace, through its CLI', () => {
+  it('runs the image ${LIB_TAGGER_IMAGE}, by default the released one in the instance registry, through its CLI', () => {
     const image = typeof job.image === 'string' ? { name: job.image } : job.image!;
     expect(image.name).toBe('${LIB_TAGGER_IMAGE}');
-    expect(job.variables?.LIB_TAGGER_IMAGE).toMatch(/^[\w.-]+(:\d+)?\/[\w./-]+:\d+\.\d+\.\d+$/);
+    expect(job.variables?.LIB_TAGGER_IMAGE).toMatch(
+      /^\$\{CI_REGISTRY\}\/[\w./-]+\/lib-tagger:\d+\.\d+\.\d+$/,
+    );
     expect(image.entrypoint).toEqual(['']);
     expect(job.script?.join('\n')).toMatch(/node "?\$\{?LIB_TAGGER_MAIN\}?"?/);
     expect(job.variables?.LIB_TAGGER_MAIN).toBe('/srv/apps/lib-tagger/dist/main.js');

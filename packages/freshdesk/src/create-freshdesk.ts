@@ -7,6 +7,7 @@ import type { Conversation, FreshdeskPort, Ticket, TicketChanges } from './port'
 import type { RetryOptions } from '@devops/failures';
 import { requestWithRetry, type RetryDeps } from './request-with-retry';
 import { downloadAttachment } from './download-attachment';
+import { resolveWithDns, type ResolveHost } from './resolve-attachment-host';
 import { mapTicket } from './map-ticket';
 import { mapConversation } from './map-conversation';
 import { nextPageUrl } from './next-page-url';
@@ -20,6 +21,8 @@ export interface FreshdeskOptions {
   /** Per request: connecting, waiting for an answer, and any pause in a body (default 30 s). */
   timeoutMs?: number;
   retry?: RetryOptions;
+  /** How attachment hosts are resolved before their addresses are checked (default: the system resolver). */
+  resolveHost?: ResolveHost;
 }
 
 /** Freshdesk caps per_page at 100 ("Support for page sizes up to 100"). */
@@ -145,7 +148,11 @@ export function createFreshdesk(opts: FreshdeskOptions): FreshdeskPort {
     addPrivateNote,
     updateTicket,
     downloadAttachment: (url, o) =>
-      downloadAttachment({ http: client, apiOrigin, auth, retry, timeoutMs }, url, o),
+      downloadAttachment(
+        { http: client, apiOrigin, auth, retry, timeoutMs, resolve: opts.resolveHost ?? resolveWithDns },
+        url,
+        o,
+      ),
     ticketUrl: (ticketId) => `${baseUrl}/a/tickets/${requireTicketId(ticketId)}`,
   };
 }

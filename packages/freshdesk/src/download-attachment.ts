@@ -2,7 +2,9 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { AxiosBasicCredentials, AxiosInstance, AxiosResponse } from 'axios';
 import { isAxiosError } from 'axios';
 import { PermanentError, RefusedError, TemporaryError } from '@devops/errors';
+import { AttachmentLinkExpiredError } from './attachment-link-expired-error';
 import type { AttachmentDownload } from './port';
+import { resolveAttachmentHost, type ResolveHost } from './resolve-attachment-host';
 import { requestWithRetry, type RetryDeps } from './request-with-retry';
 import { toFreshdeskError, type RequestLabel } from './to-freshdesk-error';
 
@@ -15,6 +17,9 @@ export interface DownloadDeps {
   timeoutMs: number;
   /** When set: the only hosts (with port) a download and its redirects may reach. */
   allowedHosts?: ReadonlySet<string>;
+  /** Plain http and non-public addresses allowed (test doubles only). */
+  allowPrivateHosts?: boolean;
+  resolve: ResolveHost;
 }
 
 const MAX_REDIRECTS = 3;
@@ -33,30 +38,38 @@ async function open(
   url: URL,
   hops: number,
 ): Promise<{ res: AxiosResponse<Readable>; url: URL }> {
+  // every hop (the first URL and each redirect) passes the same checks before it is contacted
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && deps.allowPrivateHosts)) {
+    throw new RefusedError(`attachment URL must be https, not ${url.protocol}; not downloading from it`);
+  }
   if (deps.allowedHosts && !deps.allowedHosts.has(url.host)) {
     throw new RefusedError(
       `attachment host ${url.host} is not one the Freshdesk API named; not downloading from it`,
     );
   }
+  const pinned = deps.allowPrivateHosts ? undefined : await resolvePinned(deps, url);
   const label = labelOf(url);
-  const res = await requestWithRetry(deps.retry, label, async () => {
-    try {
-      return await deps.http.get<Readable>(url.toString(), {
-        responseType: 'stream',
-        // the key goes to Freshdesk only, never to S3/CDN (a pre-signed URL with a second credential is refused there anyway)
-        ...(url.origin === deps.apiOrigin ? { auth: deps.auth } : {}),
-        // redirects are followed by hand below, so that the key never follows one to another host
-        maxRedirects: 0,
-        timeout: deps.timeoutMs,
-        decompress: false,
-        headers: { Accept: '*/*' },
-        validateStatus: (s) => (s >= 200 && s < 300) || [301, 302, 303, 307, 308].includes(s),
-      });
-    } catch (err) {
-      discard(err);
-      throw err;
-    }
-  });
+  const res = await expiredAs403(deps, url, () =>
+    requestWithRetry(deps.retry, label, async () => {
+      try {
+        return await deps.http.get<Readable>(url.toString(), {
+          ...(pinned ? { lookup: pinned } : {}),
+          responseType: 'stream',
+          // the key goes to Freshdesk only, never to S3/CDN (a pre-signed URL with a second credential is refused there anyway)
+          ...(url.origin === deps.apiOrigin ? { auth: deps.auth } : {}),
+          // redirects are followed by hand below, so that the key never follows one to another host
+          maxRedirects: 0,
+          timeout: deps.timeoutMs,
+          decompress: false,
+          headers: { Accept: '*/*' },
+          validateStatus: (s) => (s >= 200 && s < 300) || [301, 302, 303, 307, 308].includes(s),
+        });
+      } catch (err) {
+        discard(err);
+        throw err;
+      }
+    }),
+  );
   if (res.status >= 300) {
     res.data.destroy();
     const location = res.headers.location;
@@ -68,6 +81,39 @@ async function open(
     return open(deps, new URL(location, url), hops + 1);
   }
   return { res, url };
+}
+
+/**
+ * Resolves and checks the hop's host once; the request then connects to
+ * exactly those addresses (axios `lookup`), so DNS cannot answer differently
+ * the second time. A name that does not resolve is a temporary failure.
+ */
+async function resolvePinned(deps: DownloadDeps, url: URL) {
+  let addresses: Array<{ address: string; family: number }>;
+  try {
+    addresses = await resolveAttachmentHost(url.hostname, deps.resolve);
+  } catch (err) {
+    if (err instanceof RefusedError) throw err;
+    throw new TemporaryError(`attachment host ${url.hostname} could not be resolved`, { cause: err });
+  }
+  const pinned = addresses.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }) as const);
+  return (_hostname: string, _opts: object, cb: (e: null, address: typeof pinned) => void) =>
+    cb(null, pinned);
+}
+
+/** A storage host (not Freshdesk's API) answering 403: the pre-signed link has expired. */
+async function expiredAs403<T>(deps: DownloadDeps, url: URL, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (err) {
+    if (url.origin !== deps.apiOrigin && err instanceof PermanentError && err.details.status === 403) {
+      throw new AttachmentLinkExpiredError(
+        `the attachment link on ${url.host} was refused (403): it has probably expired`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
 }
 
 function parseLength(value: unknown): number | null {
@@ -86,7 +132,7 @@ function parseLength(value: unknown): number | null {
 export async function downloadAttachment(
   deps: DownloadDeps,
   rawUrl: string,
-  opts: { maxBytes?: number; allowedHosts?: ReadonlySet<string> } = {},
+  opts: { maxBytes?: number; allowedHosts?: ReadonlySet<string>; allowPrivateHosts?: boolean } = {},
 ): Promise<AttachmentDownload> {
   let url: URL;
   try {
@@ -94,11 +140,15 @@ export async function downloadAttachment(
   } catch {
     throw new PermanentError('attachment URL is not a valid URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new PermanentError(`attachment URL must be http(s), not ${url.protocol}`);
-  }
-
-  const opened = await open(opts.allowedHosts ? { ...deps, allowedHosts: opts.allowedHosts } : deps, url, 0);
+  const opened = await open(
+    {
+      ...deps,
+      ...(opts.allowedHosts ? { allowedHosts: opts.allowedHosts } : {}),
+      ...(opts.allowPrivateHosts !== undefined ? { allowPrivateHosts: opts.allowPrivateHosts } : {}),
+    },
+    url,
+    0,
+  );
   const label = labelOf(opened.url);
   const data = opened.res.data;
   const size = parseLength(opened.res.headers['content-length']);

@@ -96,10 +96,15 @@ export interface FreshdeskPort {
    * (or, without Content-Length, while) streaming.
    * With `allowedHosts`, the URL and every redirect must stay on those hosts
    * (`host` with port); any other host is refused (RefusedError) before it is contacted.
+   * The URL and every redirect must be https and resolve only to public
+   * addresses (RefusedError otherwise, before connecting), unless
+   * `allowPrivateHosts` (test doubles only). A storage host answering 403
+   * fails with AttachmentLinkExpiredError: read the ticket again for a fresh link.
+   * `size` is the Content-Length the download actually checked its bytes against.
    */
   downloadAttachment(
     url: string,
-    opts?: { maxBytes?: number; allowedHosts?: ReadonlySet<string> },
+    opts?: { maxBytes?: number; allowedHosts?: ReadonlySet<string>; allowPrivateHosts?: boolean },
   ): Promise<AttachmentDownload>;
   /**
    * Adds a private note. Not idempotent (Freshdesk has no idempotency key):

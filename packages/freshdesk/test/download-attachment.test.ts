@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { PermanentError, TemporaryError } from '@devops/errors';
+import { PermanentError, RefusedError, TemporaryError } from '@devops/errors';
 import { startFreshdeskDouble, type FreshdeskDouble } from '@devops/testkit';
 import { clientFor, failureOf } from './helpers';
 
 const MB = 1024 * 1024;
+/** The double serves attachments over plain http on loopback: allowed for doubles only. */
+const DOUBLE = { allowPrivateHosts: true };
 
 async function md5Of(
   stream: NodeJS.ReadableStream,
@@ -36,7 +38,7 @@ describe('downloadAttachment', () => {
     const [listed] = (await freshdesk.getTicket(ticket.id)).attachments;
     double.clearRequests();
 
-    const download = await freshdesk.downloadAttachment(listed!.url);
+    const download = await freshdesk.downloadAttachment(listed!.url, DOUBLE);
     // A client that buffered the body could only resolve after all 50 MB left the server.
     // Streamed, the server is held back by backpressure once socket buffers fill.
     await new Promise((r) => setTimeout(r, 300));
@@ -60,7 +62,7 @@ describe('downloadAttachment', () => {
     const { freshdesk } = clientFor(double);
     const [attachment] = (await freshdesk.getTicket(ticket.id)).attachments;
     double.clearRequests();
-    const download = await freshdesk.downloadAttachment(attachment!.url);
+    const download = await freshdesk.downloadAttachment(attachment!.url, DOUBLE);
     const got = await md5Of(download.stream);
     expect(got.md5).toBe(createHash('md5').update('hello attachment').digest('hex'));
     expect(double.requests).toEqual([
@@ -72,7 +74,7 @@ describe('downloadAttachment', () => {
     const ticket = double.addTicket({ attachments: [{ name: 'b.bin', size: 1000 }] });
     double.injectFault({ host: 'attachments', status: 503, times: 1 });
     const { freshdesk } = clientFor(double);
-    const download = await freshdesk.downloadAttachment(ticket.attachments[0]!.url);
+    const download = await freshdesk.downloadAttachment(ticket.attachments[0]!.url, DOUBLE);
     expect((await md5Of(download.stream)).md5).toBe(await double.attachmentMd5(ticket.attachments[0]!.id));
     expect(double.requests.filter((r) => r.host === 'attachments').map((r) => r.status)).toEqual([503, 200]);
   });
@@ -81,7 +83,7 @@ describe('downloadAttachment', () => {
     const ticket = double.addTicket({ attachments: [{ name: 'c.bin', size: 4 * MB }] });
     double.injectFault({ host: 'attachments', network: 'truncate', times: 1 });
     const { freshdesk } = clientFor(double);
-    const download = await freshdesk.downloadAttachment(ticket.attachments[0]!.url);
+    const download = await freshdesk.downloadAttachment(ticket.attachments[0]!.url, DOUBLE);
     const err = await failureOf(md5Of(download.stream));
     expect(err).toBeInstanceOf(TemporaryError);
   });
@@ -95,7 +97,7 @@ describe('downloadAttachment', () => {
       signature.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')),
     );
     const { freshdesk } = clientFor(double);
-    const err = await failureOf(freshdesk.downloadAttachment(url.toString()));
+    const err = await failureOf(freshdesk.downloadAttachment(url.toString(), DOUBLE));
     expect(err).toBeInstanceOf(PermanentError);
     expect(err.message).toContain('403');
     expect(err.message).not.toContain('X-Amz-Signature');
@@ -105,14 +107,16 @@ describe('downloadAttachment', () => {
   it('refuses an attachment over maxBytes before streaming it', async () => {
     const ticket = double.addTicket({ attachments: [{ name: 'e.bin', size: 2 * MB }] });
     const { freshdesk } = clientFor(double);
-    const err = await failureOf(freshdesk.downloadAttachment(ticket.attachments[0]!.url, { maxBytes: MB }));
+    const err = await failureOf(
+      freshdesk.downloadAttachment(ticket.attachments[0]!.url, { ...DOUBLE, maxBytes: MB }),
+    );
     expect(err).toBeInstanceOf(PermanentError);
     expect(err.message).toContain(String(2 * MB));
   });
 
   it('refuses a URL that is not http(s)', async () => {
     const { freshdesk } = clientFor(double);
-    await expect(freshdesk.downloadAttachment('file:///etc/passwd')).rejects.toBeInstanceOf(PermanentError);
+    await expect(freshdesk.downloadAttachment('file:///etc/passwd')).rejects.toBeInstanceOf(RefusedError);
     await expect(freshdesk.downloadAttachment('not a url')).rejects.toBeInstanceOf(PermanentError);
   });
 });

@@ -226,3 +226,65 @@ describe('Freshdesk double against the documented API', () => {
     expect(c).not.toBe(a);
   });
 });
+
+describe('Freshdesk double: attachment links that expire, sizes and types an account got wrong', () => {
+  let fd: FreshdeskDouble;
+  let now = Date.parse('2024-06-01T12:00:00Z');
+  const auth = `Basic ${Buffer.from('test-api-key-123:X').toString('base64')}`;
+  afterEach(() => fd.close());
+
+  const readTicket = async (id: number) => {
+    const res = await fetch(`${fd.url}/api/v2/tickets/${id}`, { headers: { authorization: auth } });
+    return (await res.json()) as {
+      attachments: Array<{ attachment_url: string; file_size: number; content_type: string }>;
+    };
+  };
+
+  it('a link answers 403 "Request has expired" once its time is up; a new ticket read hands out a fresh one', async () => {
+    fd = await startFreshdeskDouble({
+      apiKey: 'test-api-key-123',
+      attachmentLinkTtlMs: 60_000,
+      now: () => now,
+    });
+    const t = fd.addTicket({ attachments: [{ name: 'a.txt', content: 'hello' }] });
+    const first = (await readTicket(t.id)).attachments[0]!.attachment_url;
+    expect(await (await fetch(first)).text()).toBe('hello');
+
+    now += 61_000;
+    const expired = await fetch(first);
+    expect(expired.status).toBe(403);
+    expect(await expired.text()).toContain('<Code>AccessDenied</Code><Message>Request has expired</Message>');
+
+    const fresh = (await readTicket(t.id)).attachments[0]!.attachment_url;
+    expect(fresh).not.toBe(first);
+    const again = await fetch(fresh);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe('hello');
+
+    // a link whose date was changed by hand fails its signature
+    const forged = new URL(first);
+    forged.searchParams.set('X-Amz-Date', new URL(fresh).searchParams.get('X-Amz-Date')!);
+    expect((await fetch(forged)).status).toBe(403);
+  });
+
+  it('reports the declared size as file_size while serving the real bytes, and serves a CRLF content type as bytes', async () => {
+    fd = await startFreshdeskDouble({ apiKey: 'test-api-key-123' });
+    const t = fd.addTicket({
+      attachments: [
+        { name: 'big.bin', content: 'x'.repeat(1000), declaredSize: 10 },
+        { name: 'small.bin', content: 'y'.repeat(10), declaredSize: 1000 },
+        { name: 'evil.txt', content: 'z', contentType: 'text/plain\r\nX-Injected: 1' },
+      ],
+    });
+    const listed = (await readTicket(t.id)).attachments;
+    expect(listed.map((a) => a.file_size)).toEqual([10, 1000, 1]);
+    expect(listed[2]!.content_type).toBe('text/plain\r\nX-Injected: 1');
+    const big = await fetch(listed[0]!.attachment_url);
+    expect(big.headers.get('content-length')).toBe('1000');
+    expect((await big.arrayBuffer()).byteLength).toBe(1000);
+    expect((await (await fetch(listed[1]!.attachment_url)).arrayBuffer()).byteLength).toBe(10);
+    const evil = await fetch(listed[2]!.attachment_url);
+    expect(evil.headers.get('content-type')).toBe('application/octet-stream');
+    expect(evil.headers.get('x-injected')).toBeNull();
+  });
+});

@@ -80,11 +80,9 @@ export function createSpool(dir: string): Spool {
 
     async add(meta, rawPayload) {
       // The payload is embedded as received (it was parsed once already), not re-serialised.
-      await writeFileDurably(
-        eventFile(meta.id),
-        `{"meta":${JSON.stringify(meta)},"payload":${rawPayload}}`,
-        { syncDir },
-      );
+      await writeFileDurably(eventFile(meta.id), `{"meta":${JSON.stringify(meta)},"payload":${rawPayload}}`, {
+        syncDir,
+      });
     },
 
     async list() {
@@ -145,11 +143,9 @@ export function createSpool(dir: string): Spool {
         deadAt: new Date(deadAt).toISOString(),
         payload,
       };
-      await writeFileDurably(
-        path.join(deadDir, `${meta.id}.json`),
-        JSON.stringify(letter, null, 2),
-        { syncDir: syncDeadDir },
-      );
+      await writeFileDurably(path.join(deadDir, `${meta.id}.json`), JSON.stringify(letter, null, 2), {
+        syncDir: syncDeadDir,
+      });
     },
 
     async countDead() {

@@ -77,10 +77,12 @@ export function createWebhookApp<S extends WebhookAppSchema, C extends object>(
     registry,
     receiver,
     start: async () => {
+      await parts.start?.();
       await receiver?.start();
     },
     stop: async () => {
       await receiver?.stop();
+      await parts.stop?.();
     },
   };
 }

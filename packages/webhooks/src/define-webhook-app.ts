@@ -50,6 +50,10 @@ export interface WebhookAppParts {
   handlers: EventHandlers;
   /** The app's own routes, mounted after the receiver (which reads its own body). */
   routes?(app: Express): void;
+  /** Runs at start, before the receiver (e.g. the app's own database); a ConfigError here exits 78. */
+  start?(): Promise<void>;
+  /** Runs at stop, after the receiver finished its events. */
+  stop?(): Promise<void>;
 }
 
 /** A webhook app, whole: its name, its settings, its handlers. */

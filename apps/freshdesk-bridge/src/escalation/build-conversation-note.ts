@@ -1,5 +1,7 @@
 import { convertHtmlToMarkdown } from './convert-html-to-markdown';
-import { escapeLinkText, formatAttachmentList } from './format-attachment-list';
+import { escapeText } from '@devops/safe-text';
+import { escapeLine } from './escape-line';
+import { formatAttachmentList } from './format-attachment-list';
 import { conversationMarker } from './markers';
 import type { AttachmentOutcome, Conversation, Ticket } from './model';
 import { truncateMarkdown } from './truncate-markdown';
@@ -16,7 +18,8 @@ export function describeAuthor(conversation: Conversation, ticket: Ticket): stri
 
 /**
  * One GitLab note per Freshdesk conversation: the marker line, author, time,
- * public or private, the body as Markdown, and its attachments.
+ * public or private, the body as Markdown, and its attachments. Text from
+ * the ticket is escaped (@devops/safe-text); only the marker line is ours.
  */
 export function buildConversationNote(input: {
   conversation: Conversation;
@@ -26,8 +29,8 @@ export function buildConversationNote(input: {
 }): string {
   const { conversation: c, ticket, ticketUrl, attachments } = input;
   const kind = c.private ? 'private note' : c.incoming ? 'public message from the customer' : 'public reply';
-  const header = `**${escapeLinkText(describeAuthor(c, ticket))}** · ${kind} · ${c.createdAt}`;
-  const body = convertHtmlToMarkdown(c.body) || escapeLinkText(c.bodyText) || '_(empty)_';
+  const header = `**${escapeLine(describeAuthor(c, ticket))}** · ${kind} · ${escapeLine(c.createdAt)}`;
+  const body = convertHtmlToMarkdown(c.body) || escapeText(c.bodyText.trim()) || '_(empty)_';
   const parts = [conversationMarker(c.id), header, body];
   if (attachments.length) parts.push('**Attachments**', formatAttachmentList(attachments));
   return truncateMarkdown(parts.join('\n\n'), ticketUrl);

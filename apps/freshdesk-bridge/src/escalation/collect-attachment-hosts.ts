@@ -5,8 +5,7 @@ export function collectAttachmentHosts(ticket: Ticket, conversations: Conversati
   const hosts = new Set<string>();
   for (const a of [...ticket.attachments, ...conversations.flatMap((c) => c.attachments)]) {
     try {
-      const url = new URL(a.url);
-      if (url.protocol === 'https:' || url.protocol === 'http:') hosts.add(url.host);
+      hosts.add(new URL(a.url).host);
     } catch {
       // not a URL: copyAttachment skips it
     }

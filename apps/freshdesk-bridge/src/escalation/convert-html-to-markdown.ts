@@ -1,10 +1,13 @@
 import TurndownService from 'turndown';
+import { codeBlock, escapeMarkdown } from '@devops/safe-text';
 
 /**
  * Freshdesk HTML (ticket descriptions, conversation bodies) as GitLab
- * Markdown, through turndown. Scripts, styles and the document head are
- * dropped; HTML comments in the source are dropped by turndown, and a literal
- * "<!--" in text is escaped so copied text can never carry a bridge marker.
+ * Markdown that cannot act there: turndown converts (scripts, styles and the
+ * document head dropped; a `<pre>` becomes a fenced code block whose fence
+ * is longer than any backtick run inside), then `escapeMarkdown` from
+ * @devops/safe-text neutralises quick actions, mentions, HTML and comments
+ * outside code, so copied text can never carry a bridge marker either.
  */
 export function convertHtmlToMarkdown(html: string): string {
   if (!html.trim()) return '';
@@ -15,5 +18,10 @@ export function convertHtmlToMarkdown(html: string): string {
     emDelimiter: '_',
   });
   turndown.remove(['script', 'style', 'head', 'title', 'meta', 'link']);
-  return turndown.turndown(html).replace(/<!--/g, '&lt;!--').trim();
+  // <pre> with or without <code> inside: its text verbatim, as one code block
+  turndown.addRule('preformatted', {
+    filter: 'pre',
+    replacement: (_content, node) => `\n\n${codeBlock(node.textContent ?? '')}\n\n`,
+  });
+  return escapeMarkdown(turndown.turndown(html)).trim();
 }

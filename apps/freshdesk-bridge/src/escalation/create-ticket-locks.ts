@@ -1,9 +1,8 @@
 /**
  * Per-ticket mutual exclusion inside this process: a second escalation of
  * the same ticket waits for the first, then finds its issue. One instance
- * per app (never module-level). Across replicas this does not hold: run one
- * replica, or accept that two simultaneous clicks on two replicas can race
- * (the marker search narrows the window to the seconds before the issue exists).
+ * per app (never module-level). Across replicas this does not hold: with
+ * DATABASE_URL, openDatabaseEscalations adds a PostgreSQL lock on top.
  */
 export interface TicketLocks {
   withLock<T>(ticketId: number, work: () => Promise<T>): Promise<T>;

@@ -9,7 +9,9 @@ import { copyAttachment } from './copy-attachment';
 import type { BridgeMetrics } from './create-bridge-metrics';
 import type { NotePacer } from './create-note-pacer';
 import type { TicketLocks } from './create-ticket-locks';
+import type { EscalationRecords } from './escalation-records';
 import { findEscalatedIssue } from './find-escalated-issue';
+import { findFreshAttachment } from './find-fresh-attachment';
 import type { FreshdeskPort } from '@devops/freshdesk';
 import { conversationIdFromMarker } from './markers';
 import type { AttachmentOutcome, Conversation, SkippedAttachment, Ticket, Attachment } from './model';
@@ -25,7 +27,11 @@ export interface EscalationDeps {
   labels: string[];
   linkField?: string;
   maxAttachmentBytes: number;
+  /** BRIDGE_ALLOW_PRIVATE_HOSTS: plain http and non-public attachment addresses (test doubles only). */
+  allowPrivateHosts: boolean;
   locks: TicketLocks;
+  /** With DATABASE_URL: one row per ticket (its issue, how far the copy got). */
+  records?: EscalationRecords;
   pacer: NotePacer;
   metrics: BridgeMetrics;
   log: Logger;
@@ -67,6 +73,7 @@ export async function dryRunEscalation(deps: EscalationDeps, ticketId: number): 
     ticketUrl: ticketUrlOf(deps.freshdeskUrl, ticketId),
     maxAttachmentBytes: deps.maxAttachmentBytes,
     allowedHosts: collectAttachmentHosts(ticket, conversations),
+    allowPrivateHosts: deps.allowPrivateHosts,
   });
 }
 
@@ -95,6 +102,8 @@ async function copyTicket(deps: EscalationDeps, ticketId: number): Promise<Escal
     project,
     maxBytes: deps.maxAttachmentBytes,
     allowedHosts: collectAttachmentHosts(ticket, conversations),
+    allowPrivateHosts: deps.allowPrivateHosts,
+    refresh: (a: Attachment) => findFreshAttachment(deps.freshdesk, ticketId, a.id),
     log,
   };
   const skipped: SkippedAttachment[] = [];
@@ -116,7 +125,8 @@ async function copyTicket(deps: EscalationDeps, ticketId: number): Promise<Escal
     return outcomes;
   };
 
-  let issue = await findEscalatedIssue(deps, ticketId, ticket);
+  const recorded = (await deps.records?.issueOf(ticketId)) ?? null;
+  let issue = await findEscalatedIssue(deps, ticketId, ticket, recorded);
   const created = issue === null;
   if (issue === null) {
     const attachments = await copyAll(ticket.attachments, 'ticket');
@@ -126,13 +136,26 @@ async function copyTicket(deps: EscalationDeps, ticketId: number): Promise<Escal
       labels: deps.labels,
     });
     log.info(`ticket ${ticketId} escalated to issue #${issue.iid} (${issue.webUrl})`);
+    await deps.records?.recordIssue(ticketId, { iid: issue.iid, url: issue.webUrl });
   } else {
     log.info(`ticket ${ticketId} already escalated to issue #${issue.iid}: copying what is missing`);
+    if (recorded !== issue.iid)
+      await deps.records?.recordIssue(ticketId, { iid: issue.iid, url: issue.webUrl });
   }
 
   const notes = created ? [] : await gitlab.listIssueNotes(project, issue.iid);
   const copiedIds = new Set(notes.map((n) => conversationIdFromMarker(n.body)));
+  copiedIds.delete(null);
   let conversationsCopied = 0;
+  let attachmentsRecorded = 0;
+  const recordProgress = async (complete: boolean) => {
+    await deps.records?.recordProgress(ticketId, {
+      conversations: copiedIds.size,
+      attachments: attachmentsCopied - attachmentsRecorded,
+      complete,
+    });
+    attachmentsRecorded = attachmentsCopied;
+  };
   for (const conversation of selectConversationsToCopy(conversations)) {
     if (copiedIds.has(conversation.id)) continue;
     const attachments = await copyAll(conversation.attachments, conversation.id);
@@ -141,6 +164,8 @@ async function copyTicket(deps: EscalationDeps, ticketId: number): Promise<Escal
     await gitlab.createIssueNote(project, issue.iid, body, { internal: conversation.private });
     conversationsCopied += 1;
     metrics.notesCopied.inc();
+    copiedIds.add(conversation.id);
+    await recordProgress(false);
   }
 
   if (!hasEscalatedNote(conversations, issue)) {
@@ -149,6 +174,7 @@ async function copyTicket(deps: EscalationDeps, ticketId: number): Promise<Escal
   if (deps.linkField && ticket.customFields[deps.linkField] !== issue.webUrl) {
     await deps.freshdesk.updateTicket(ticketId, { customFields: { [deps.linkField]: issue.webUrl } });
   }
+  await recordProgress(true);
   log.info(
     `ticket ${ticketId} → issue #${issue.iid}: ${conversationsCopied} conversations and ${attachmentsCopied} attachments copied, ${skipped.length} skipped`,
   );

@@ -3,7 +3,8 @@ import { hasTicketMarker } from './markers';
 import type { Ticket } from './model';
 
 /**
- * The issue a ticket was escalated to, or null: first the ticket's link field
+ * The issue a ticket was escalated to, or null: first the issue recorded in
+ * the database (with DATABASE_URL), then the ticket's link field
  * (when configured and it points at an issue of our project that carries the
  * ticket's marker), then the marker in issue descriptions (GitLab's issue
  * search, then an exact check of the marker line; open and closed issues).
@@ -13,7 +14,12 @@ export async function findEscalatedIssue(
   deps: { gitlab: GitLabPort; project: ProjectRef; linkField?: string },
   ticketId: number,
   ticket?: Ticket,
+  recordedIid: number | null = null,
 ): Promise<Issue | null> {
+  if (recordedIid !== null) {
+    const issue = await deps.gitlab.getIssue(deps.project, recordedIid);
+    if (issue && hasTicketMarker(issue.description, ticketId)) return issue;
+  }
   const linked = deps.linkField ? ticket?.customFields[deps.linkField] : undefined;
   if (typeof linked === 'string') {
     const m = /\/-\/issues\/(\d+)(?:[/?#]|$)/.exec(linked.trim());

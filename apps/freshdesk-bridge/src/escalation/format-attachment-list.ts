@@ -1,3 +1,5 @@
+import { inlineCode } from '@devops/safe-text';
+import { escapeLine } from './escape-line';
 import type { AttachmentOutcome } from './model';
 
 /** "1.5 MB", "812 KB", "17 B". */
@@ -13,25 +15,37 @@ export function formatBytes(size: number | null): string {
   return unit === 0 ? `${size} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
-/** Markdown link text: brackets and backslashes escaped. */
-export function escapeLinkText(text: string): string {
-  return text
-    .replace(/([\\[\]])/g, '\\$1')
-    .replace(/</g, '&lt;')
-    .replace(/\r?\n/g, ' ');
+/**
+ * A URL as a Markdown link destination that cannot end early or open
+ * anything: every character outside a conservative set (parentheses, spaces,
+ * angle brackets, backticks, brackets included) is percent-encoded.
+ */
+export function linkDestination(url: string): string {
+  return url.replace(/[^A-Za-z0-9\-._~:/?#@!$&'*+,;=%]/g, (c) => encodeURIComponent(c));
+}
+
+function freshdeskLink(url: string): string {
+  return /^https?:\/\//i.test(url)
+    ? `[download it from Freshdesk](${linkDestination(url)})`
+    : `its Freshdesk link: ${inlineCode(url)}`;
 }
 
 /**
- * A Markdown list of attachments: copied ones link to their GitLab upload,
- * skipped ones say why and link to Freshdesk.
+ * A Markdown list of attachments: copied ones link to their GitLab upload
+ * (images shown), skipped ones say why and link to Freshdesk. Names and
+ * reasons are text from outside: escaped, never formatting.
  */
 export function formatAttachmentList(outcomes: AttachmentOutcome[]): string {
   return outcomes
     .map((o) => {
+      const name = escapeLine(o.attachment.name) || 'attachment';
+      if (o.kind === 'copied') {
+        if (!o.upload) return `- ${name} (${formatBytes(o.bytes)}, to be uploaded)`;
+        const link = `[${name}](${linkDestination(o.upload.url)})`;
+        return `- ${o.upload.image ? '!' : ''}${link} (${formatBytes(o.bytes)})`;
+      }
       const size = formatBytes(o.attachment.size);
-      if (o.kind === 'copied') return `- ${o.markdown} (${size})`;
-      const name = escapeLinkText(o.attachment.name);
-      return `- ${name} (${size}) — not copied: ${o.reason}; [download it from Freshdesk](${o.attachment.url})`;
+      return `- ${name} (${size}) — not copied: ${escapeLine(o.reason)}; ${freshdeskLink(o.attachment.url)}`;
     })
     .join('\n');
 }

@@ -14,5 +14,12 @@ export interface SkippedAttachment {
 
 /** An attachment as it ends up in GitLab text: copied (with its upload's Markdown) or skipped. */
 export type AttachmentOutcome =
-  | { kind: 'copied'; attachment: Attachment; markdown: string }
+  | {
+      kind: 'copied';
+      attachment: Attachment;
+      /** The bytes actually downloaded and uploaded (the declared size when only previewed). */
+      bytes: number | null;
+      /** Where GitLab keeps it (`/uploads/<secret>/<name>`); null in a dry run. */
+      upload: { url: string; image: boolean } | null;
+    }
   | { kind: 'skipped'; attachment: Attachment; reason: string };

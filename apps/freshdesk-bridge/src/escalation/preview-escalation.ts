@@ -22,19 +22,20 @@ export function previewEscalation(input: {
   ticketUrl: string;
   maxAttachmentBytes: number;
   allowedHosts: ReadonlySet<string>;
+  allowPrivateHosts: boolean;
 }): EscalationPreview {
   const { ticket, issue, ticketUrl } = input;
   const skipped: SkippedAttachment[] = [];
   let attachments = 0;
   const judge = (list: Attachment[], from: SkippedAttachment['from']): AttachmentOutcome[] =>
     list.map((a) => {
-      const reason = skipReason(a, input.maxAttachmentBytes, input.allowedHosts);
+      const reason = skipReason(a, input);
       if (reason) {
         skipped.push({ name: a.name, size: a.size, url: a.url, from, reason });
         return { kind: 'skipped', attachment: a, reason };
       }
       attachments += 1;
-      return { kind: 'copied', attachment: a, markdown: `\`${a.name.replace(/`/g, "'")}\` (to be uploaded)` };
+      return { kind: 'copied', attachment: a, bytes: a.size, upload: null };
     });
   const ticketAttachments = issue ? [] : judge(ticket.attachments, 'ticket');
   const conversations = selectConversationsToCopy(input.conversations);
@@ -54,12 +55,20 @@ export function previewEscalation(input: {
   };
 }
 
-function skipReason(a: Attachment, max: number, hosts: ReadonlySet<string>): string | null {
+/** The reasons that can be told from reads alone (addresses are checked when downloading). */
+function skipReason(
+  a: Attachment,
+  rules: { maxAttachmentBytes: number; allowedHosts: ReadonlySet<string>; allowPrivateHosts: boolean },
+): string | null {
+  const max = rules.maxAttachmentBytes;
   if (a.size !== null && a.size > max) return `larger than the ${formatBytes(max)} limit`;
+  let url: URL;
   try {
-    const host = new URL(a.url).host;
-    return hosts.has(host) ? null : `its host ${host} is not one Freshdesk named`;
+    url = new URL(a.url);
   } catch {
     return 'its link is not a valid URL';
   }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && rules.allowPrivateHosts))
+    return `its link is not https`;
+  return rules.allowedHosts.has(url.host) ? null : `its host ${url.host} is not one Freshdesk named`;
 }

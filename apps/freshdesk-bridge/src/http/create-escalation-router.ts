@@ -1,15 +1,16 @@
 import express, { Router } from 'express';
 import { requestLog } from '@devops/http-service';
 import { dryRunEscalation, escalateTicket, type EscalationDeps } from '../escalation/escalate-ticket';
-import { findEscalatedIssue } from '../escalation/find-escalated-issue';
+import type { LookupCache } from '../escalation/create-lookup-cache';
+import { lookUpEscalation } from '../escalation/look-up-escalation';
 import { UnknownTicketError } from '../escalation/unknown-ticket-error';
-import { NotFoundError } from '@devops/errors';
 import { checkApiKey } from './check-api-key';
 import { BadRequest, parseEscalationRequest, parseTicketId } from './parse-escalation-request';
 import { sendError } from './send-error';
 
 /**
- * POST /escalations and GET /escalations/:ticketId, both behind the API key.
+ * POST /escalations and GET /escalations/:ticketId (the linked issue and its
+ * state, `open` or `closed`, cached briefly), both behind the API key.
  * The escalation goes on when the browser gives up waiting: it completes,
  * and the next click answers with the issue.
  */
@@ -17,6 +18,8 @@ export function createEscalationRouter(deps: {
   escalation: EscalationDeps;
   apiKeys: readonly string[];
   mask: (text: string) => string;
+  /** Recent GET /escalations/:ticketId answers. */
+  lookups: LookupCache;
 }): Router {
   const router = Router();
   const { escalation, mask } = deps;
@@ -35,6 +38,7 @@ export function createEscalationRouter(deps: {
         return;
       }
       const result = await escalateTicket(scoped, ticketId);
+      deps.lookups.forget(ticketId);
       metrics.escalations.inc({
         result: result.created
           ? 'created'
@@ -60,21 +64,12 @@ export function createEscalationRouter(deps: {
     try {
       const ticketId = parseTicketId(req.params.ticketId);
       if (ticketId === null) throw new BadRequest(['the ticket id must be a positive integer']);
-      let ticket;
-      if (escalation.linkField) {
-        try {
-          ticket = await escalation.freshdesk.getTicket(ticketId);
-        } catch (err) {
-          if (err instanceof NotFoundError) throw new UnknownTicketError(ticketId, { cause: err });
-          throw err;
-        }
-      }
-      const issue = await findEscalatedIssue(escalation, ticketId, ticket);
+      const issue = await lookUpEscalation(escalation, deps.lookups, ticketId);
       if (!issue) {
         res.status(404).json({ error: `ticket ${ticketId} has not been escalated` });
         return;
       }
-      res.json({ issue: { iid: issue.iid, url: issue.webUrl } });
+      res.json({ issue });
     } catch (err) {
       sendError(req, res, err, mask);
     }

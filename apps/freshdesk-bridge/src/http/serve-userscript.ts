@@ -5,19 +5,28 @@ import type { RequestHandler } from 'express';
 /** src/userscript/escalate.user.js (copied next to the compiled code by the build). */
 export const USERSCRIPT_FILE = path.join(__dirname, '..', 'userscript', 'escalate.user.js');
 
-/** The userscript with this bridge's public URL filled in (header and code). */
-export function renderUserscript(template: string, publicUrl: string): string {
+/**
+ * The userscript with this bridge's public URL (header and code) and the
+ * configured Freshdesk's host name (its only `@match`) filled in.
+ */
+export function renderUserscript(template: string, publicUrl: string, freshdeskUrl: string): string {
   const base = publicUrl.replace(/\/+$/, '');
   const host = new URL(base).hostname;
+  const freshdeskHost = new URL(freshdeskUrl).hostname;
   return template
+    .replace(/__FRESHDESK_HOST__/g, () => freshdeskHost)
     .replace(/__BRIDGE_URL_LITERAL__/g, () => JSON.stringify(base))
     .replace(/__BRIDGE_PUBLIC_URL__/g, () => base)
     .replace(/__BRIDGE_HOST__/g, () => host);
 }
 
 /** GET /userscript.user.js: no API key needed; the key is asked for in the browser. */
-export function serveUserscript(publicUrl: string, file = USERSCRIPT_FILE): RequestHandler {
-  const body = renderUserscript(readFileSync(file, 'utf8'), publicUrl);
+export function serveUserscript(
+  publicUrl: string,
+  freshdeskUrl: string,
+  file = USERSCRIPT_FILE,
+): RequestHandler {
+  const body = renderUserscript(readFileSync(file, 'utf8'), publicUrl, freshdeskUrl);
   return (_req, res) => {
     res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache');

@@ -2,9 +2,8 @@
 // @name         Escalate to GitLab (freshdesk-bridge)
 // @namespace    __BRIDGE_PUBLIC_URL__
 // @version      1.0.0
-// @description  Adds an "Escalate to GitLab" button to Freshdesk ticket pages: the bridge copies the ticket, every conversation and attachment into one GitLab issue and links both ways.
-// @match        https://*.freshdesk.com/a/tickets/*
-// @match        https://*.freshdesk.com/a/*
+// @description  On ticket pages of __FRESHDESK_HOST__: shows the GitLab issue a ticket was escalated to (and whether it is open), or an "Escalate to GitLab" button that copies the ticket, every conversation and attachment into one GitLab issue, linked both ways.
+// @match        https://__FRESHDESK_HOST__/a/tickets/*
 // @grant        GM_xmlhttpRequest
 // @grant        GM_getValue
 // @grant        GM_setValue
@@ -19,8 +18,11 @@
 
 /*
  * Served by freshdesk-bridge at GET /userscript.user.js with the bridge's URL
- * filled in. The second @match loads it anywhere in the agent app, so it also
- * works when Freshdesk's single-page app navigates from a list into a ticket.
+ * and the configured Freshdesk's host filled in: it runs on that Freshdesk's
+ * ticket pages only (never on another Freshdesk site, which could read the
+ * saved key). Once loaded it follows the single-page app between tickets.
+ * On every ticket it first asks GET /escalations/:ticketId: an escalated
+ * ticket shows "GitLab #N · open|closed" as a link instead of the button.
  * The button always acts on the ticket in the current URL.
  */
 (function () {
@@ -32,6 +34,8 @@
   var TICKET_PATH = /\/a\/tickets\/(\d+)(?:[/?#]|$)/;
   var busyTicket = null;
   var shownFor = null;
+  /** The issue the current ticket is linked to, once the bridge said so: shown again if Freshdesk re-renders. */
+  var linked = null;
 
   // --- the API key: GM storage when the manager grants it, else localStorage ---
   function hasGM(name) {
@@ -84,17 +88,19 @@
   }
 
   // --- calling the bridge: GM_xmlhttpRequest when granted (no CORS needed), fetch otherwise ---
-  function post(path, body, key) {
+  function request(method, path, body, key) {
     var url = BRIDGE_URL + path;
-    var headers = { 'Content-Type': 'application/json', Authorization: 'Bearer ' + key };
+    var headers = { Authorization: 'Bearer ' + key };
+    if (body) headers['Content-Type'] = 'application/json';
+    var timeout = method === 'GET' ? 30 * 1000 : 15 * 60 * 1000;
     if (hasGM('GM_xmlhttpRequest')) {
       return new Promise(function (resolve) {
         gm('GM_xmlhttpRequest')({
-          method: 'POST',
+          method: method,
           url: url,
           headers: headers,
-          data: JSON.stringify(body),
-          timeout: 15 * 60 * 1000,
+          data: body ? JSON.stringify(body) : undefined,
+          timeout: timeout,
           onload: function (r) {
             resolve({ status: r.status, text: r.responseText || '' });
           },
@@ -108,9 +114,9 @@
       });
     }
     return fetch(url, {
-      method: 'POST',
+      method: method,
       headers: headers,
-      body: JSON.stringify(body),
+      body: body ? JSON.stringify(body) : undefined,
       credentials: 'omit',
     }).then(
       function (r) {
@@ -249,7 +255,7 @@
     busyTicket = ticketId;
     setBusy(true);
     showStatus('busy', 'Escalating ticket #' + ticketId + ' — copying conversations and attachments…');
-    post('/escalations', { ticketId: ticketId, dryRun: false }, key).then(function (res) {
+    request('POST', '/escalations', { ticketId: ticketId, dryRun: false }, key).then(function (res) {
       busyTicket = null;
       setBusy(false);
       if (currentTicketId() !== ticketId) return; // the agent moved on; the result belongs to another ticket
@@ -272,6 +278,53 @@
     });
   }
 
+  /** The escalated ticket's issue, "GitLab #N · open|closed", as a link in place of the button. */
+  function showLinked(issue) {
+    var p = parts();
+    if (!p || !/^https?:\/\//.test(issue.url)) return;
+    p.button.style.display = 'none';
+    p.status.textContent = '';
+    p.status.setAttribute('data-kind', 'linked');
+    p.status.style.display = 'block';
+    p.status.style.borderColor = issue.state === 'closed' ? '#6e49cb' : '#00a886';
+    var a = el(
+      'a',
+      {
+        href: issue.url,
+        target: '_blank',
+        rel: 'noopener noreferrer',
+        'data-fdb': 'issue-state',
+        'data-state': issue.state,
+      },
+      'GitLab #' + issue.iid + ' · ' + issue.state,
+    );
+    a.style.cssText = 'color:#2c5cc5;font-weight:600;';
+    p.status.appendChild(a);
+  }
+
+  function showButton() {
+    var p = parts();
+    if (p) p.button.style.display = '';
+  }
+
+  /** Asks the bridge whether this ticket was escalated; never blocks the page, whatever happens. */
+  function lookUp(ticketId) {
+    var key = readKey();
+    if (!key) return; // no key yet: the button, which asks for one
+    request('GET', '/escalations/' + ticketId, null, key).then(function (res) {
+      if (currentTicketId() !== ticketId || busyTicket !== null) return; // the agent moved on, or clicked
+      var body = parse(res.text);
+      if (res.status === 200 && body && body.issue) {
+        linked = { ticketId: ticketId, issue: body.issue };
+        showLinked(body.issue);
+        return;
+      }
+      if (res.status === 404) return;
+      if (res.status === 401) forgetKey();
+      showStatus('error', 'Could not check GitLab for this ticket: ' + describeFailure(res, ticketId));
+    });
+  }
+
   /** Puts the button on ticket pages (once), takes it away elsewhere; resets it when the ticket changes. */
   function sync() {
     var ticketId = currentTicketId();
@@ -284,13 +337,17 @@
     if (!p) {
       (document.body || document.documentElement).appendChild(build());
       p = parts();
+      if (linked && linked.ticketId === ticketId) showLinked(linked.issue);
     }
     p.root.setAttribute('data-ticket', String(ticketId));
     if (shownFor !== ticketId) {
       shownFor = ticketId;
+      linked = null;
       if (busyTicket === null) {
         p.status.style.display = 'none';
         p.status.textContent = '';
+        showButton();
+        lookUp(ticketId);
       }
     }
   }

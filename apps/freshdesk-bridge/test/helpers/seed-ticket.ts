@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FreshdeskDouble } from '@devops/testkit';
+import type { AttachmentInput, FreshdeskDouble } from '@devops/testkit';
 
 /** sha256 (hex) of an attachment's bytes as the Freshdesk double serves them. */
 export async function sourceSha256(freshdesk: FreshdeskDouble, attachmentId: number): Promise<string> {
@@ -16,8 +16,8 @@ export function seedTicket(
   freshdesk: FreshdeskDouble,
   opts: {
     conversations: number;
-    ticketAttachments?: Array<{ name: string; content?: string; size?: number }>;
-    conversationAttachments?: Record<number, Array<{ name: string; content?: string; size?: number }>>;
+    ticketAttachments?: AttachmentInput[];
+    conversationAttachments?: Record<number, AttachmentInput[]>;
     subject?: string;
   },
 ) {

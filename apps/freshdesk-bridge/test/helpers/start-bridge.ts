@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { createFreshdesk } from '@devops/freshdesk';
+import { createFreshdesk, type ResolveHost } from '@devops/freshdesk';
+import type { RetryOptions } from '@devops/failures';
 import { createGitLab } from '@devops/gitlab';
 import { createLogger } from '@devops/logger';
 import {
@@ -39,11 +40,17 @@ export interface StartOptions {
   config?: Partial<BridgeConfig>;
   /** The origin Freshdesk agents browse (CORS, ticket links); default: the double's URL. */
   freshdeskUrl?: string;
-  gitlabRetry?: { retries?: number; baseDelayMs?: number; maxDelayMs?: number };
+  gitlabRetry?: RetryOptions;
+  /** How the Freshdesk client resolves attachment hosts (default: the system resolver). */
+  resolveHost?: ResolveHost;
   freshdeskRetry?: { retries?: number; baseDelayMs?: number; maxDelayMs?: number };
   notePacing?: { perMinute: number; burst: number };
   gitlabDouble?: GitLabDouble;
   freshdeskDouble?: FreshdeskDouble;
+  /** A project already in the GitLab double (a second replica of the same bridge); default: a new one. */
+  project?: { id: number; path: string };
+  /** The bridge's clock (GET /escalations/:ticketId caching). */
+  now?: () => number;
 }
 
 /**
@@ -53,7 +60,7 @@ export interface StartOptions {
 export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
   const gitlab = opts.gitlabDouble ?? (await startGitLabDouble());
   const freshdesk = opts.freshdeskDouble ?? (await startFreshdeskDouble());
-  const project = gitlab.addProject({ path: 'support/escalations' });
+  const project = opts.project ?? gitlab.addProject({ path: 'support/escalations' });
   const logs: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -82,8 +89,11 @@ export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
     BRIDGE_LABELS: ['freshdesk', 'support'],
     BRIDGE_LINK_FIELD: undefined,
     BRIDGE_MAX_ATTACHMENT_BYTES: 100 * 1024 ** 2,
+    // the Freshdesk double serves attachments over plain http on loopback
+    BRIDGE_ALLOW_PRIVATE_HOSTS: true,
     GITLAB_WEBHOOK_SECRET: undefined,
     WEBHOOK_SPOOL_DIR: spool,
+    DATABASE_URL: undefined,
     ...opts.config,
   };
   const bridge = createApp({
@@ -102,11 +112,22 @@ export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
       apiKey: freshdesk.apiKey,
       log,
       retry: { retries: 3, baseDelayMs: 5, maxDelayMs: 50, ...opts.freshdeskRetry },
+      ...(opts.resolveHost ? { resolveHost: opts.resolveHost } : {}),
     }),
     notePacing: opts.notePacing ?? { perMinute: Infinity, burst: 1 },
+    ...(opts.now ? { now: opts.now } : {}),
     retry: { baseDelayMs: 10, maxDelayMs: 100 },
   });
-  await bridge.start();
+  try {
+    await bridge.start();
+  } catch (err) {
+    // e.g. a DATABASE_URL that does not connect: leave nothing running behind
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (!opts.gitlabDouble) await gitlab.close();
+    if (!opts.freshdeskDouble) await freshdesk.close();
+    rmSync(spool, { recursive: true, force: true });
+    throw err;
+  }
   server.on('request', bridge.app);
   return {
     url,

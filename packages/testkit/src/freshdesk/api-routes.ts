@@ -67,6 +67,7 @@ function viewTicket(store: FreshdeskStore, id: number, r: ApiRequest): ApiAnswer
       ]);
     }
   }
+  store.refreshLinks(ticket.attachments);
   return { status: 200, body: renderTicket(ticket, include), extraCredits: include.size };
 }
 
@@ -95,6 +96,7 @@ function listConversations(store: FreshdeskStore, id: number, r: ApiRequest): Ap
     next.searchParams.set('page', String(current + 1));
     headers.link = `<${next.toString()}>; rel="next"`;
   }
+  store.refreshLinks(items.flatMap((c) => c.attachments));
   return { status: 200, body: items.map(renderConversation), headers };
 }
 

@@ -9,7 +9,7 @@ export function renderAttachment(a: AttachmentRecord) {
   return {
     id: a.id,
     content_type: a.contentType,
-    file_size: a.size,
+    file_size: a.declaredSize,
     name: a.name,
     attachment_url: a.url,
     created_at: a.createdAt,

@@ -16,6 +16,15 @@ export interface ServeAttachmentDeps {
     entry: FreshdeskLoggedRequest,
     headers: Record<string, string>,
   ) => Promise<boolean>;
+  /** Links expire this long after `X-Amz-Date` (undefined: never). */
+  linkTtlMs: number | undefined;
+  now: () => number;
+}
+
+/** `20240101T000000Z` -> ms (NaN when unreadable, which never passes the expiry check). */
+function parseAmzDate(value: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : NaN;
 }
 
 /** S3's XML error body. */
@@ -71,16 +80,24 @@ export async function serveAttachment(req: IncomingMessage, res: ServerResponse,
       'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
     );
   }
+  const issuedAt = url.searchParams.get('X-Amz-Date') ?? '';
   const given = Buffer.from(url.searchParams.get('X-Amz-Signature') ?? '');
-  const wanted = Buffer.from(attachment ? deps.store.sign(attachment.id) : '');
+  const wanted = Buffer.from(attachment ? deps.store.sign(attachment.id, issuedAt) : '');
   if (!attachment || given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
     entry.status = 403;
     return s3Error(res, 403, 'AccessDenied', 'Access Denied');
   }
+  if (deps.linkTtlMs !== undefined && deps.now() - parseAmzDate(issuedAt) > deps.linkTtlMs) {
+    entry.status = 403;
+    return s3Error(res, 403, 'AccessDenied', 'Request has expired');
+  }
 
   entry.status = 200;
   res.writeHead(200, {
-    'content-type': attachment.contentType,
+    // a content type that cannot be a header value (a CRLF in it) is served as bytes
+    'content-type': /^[\t\x20-\x7e]+$/.test(attachment.contentType)
+      ? attachment.contentType
+      : 'application/octet-stream',
     'content-length': String(attachment.size),
     'content-disposition': `attachment; filename="${encodeURIComponent(attachment.name)}"`,
     etag: `"${attachment.id}"`,

@@ -39,6 +39,15 @@ export interface FreshdeskDoubleOptions {
   customFields?: string[];
   /** API credits per minute (X-RateLimit-Total); past it, 429 with Retry-After (default 5000). */
   rateLimitPerMinute?: number;
+  /**
+   * Attachment links expire this long after a read handed them out (like
+   * Freshdesk's pre-signed S3 links): the storage host then answers 403, and
+   * a new read of the ticket or its conversations hands out fresh ones.
+   * Default: links never expire.
+   */
+  attachmentLinkTtlMs?: number;
+  /** The clock link expiry is judged by (default Date.now). */
+  now?: () => number;
 }
 
 export interface FreshdeskDouble {
@@ -127,6 +136,8 @@ export async function startFreshdeskDouble(opts: FreshdeskDoubleOptions = {}): P
   const store = createFreshdeskStore({
     attachmentOrigin: () => attachmentsUrl,
     customFields: opts.customFields ?? ['cf_gitlab_issue'],
+    ...(opts.attachmentLinkTtlMs !== undefined ? { attachmentLinkTtlMs: opts.attachmentLinkTtlMs } : {}),
+    now: opts.now ?? Date.now,
   });
   let windowStart = Date.now();
   let used = 0;
@@ -240,6 +251,8 @@ export async function startFreshdeskDouble(opts: FreshdeskDoubleOptions = {}): P
       log: (e) => requests.push(e),
       fault: (method, path) => takeFault(faults, 'attachments', method, path),
       applyFault,
+      linkTtlMs: opts.attachmentLinkTtlMs,
+      now: opts.now ?? Date.now,
     }).catch((err) => send(res, 500, String(err)));
   };
   const files = track(createServer(attachmentHandler));

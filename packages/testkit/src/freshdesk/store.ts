@@ -15,6 +15,14 @@ export function freshdeskTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** `X-Amz-Date` form: `20240101T000000Z`. */
+export function amzDate(ms: number): string {
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
+}
+
 /** The agent whose API key the double accepts: notes added through the API are theirs. */
 export const API_AGENT: PersonRecord = {
   id: 1001,
@@ -31,7 +39,13 @@ export type FreshdeskStore = ReturnType<typeof createFreshdeskStore>;
  * minute per created record, from 2024-01-01) so order and timestamps are
  * deterministic.
  */
-export function createFreshdeskStore(opts: { attachmentOrigin: () => string; customFields: string[] }) {
+export function createFreshdeskStore(opts: {
+  attachmentOrigin: () => string;
+  customFields: string[];
+  /** When set, links expire this long after they were handed out (each ticket read hands out fresh ones). */
+  attachmentLinkTtlMs?: number;
+  now: () => number;
+}) {
   const tickets = new Map<number, TicketRecord>();
   const attachments = new Map<number, AttachmentRecord>();
   const people = new Map<string, PersonRecord>();
@@ -44,7 +58,23 @@ export function createFreshdeskStore(opts: { attachmentOrigin: () => string; cus
   let clock = Date.parse('2024-01-01T00:00:00Z');
   const tick = () => freshdeskTime((clock += 60_000));
 
-  const sign = (id: number) => createHmac('sha256', signingKey).update(String(id)).digest('hex');
+  const sign = (id: number, issuedAt: string) =>
+    createHmac('sha256', signingKey).update(`${id}:${issuedAt}`).digest('hex');
+
+  /** A pre-signed link issued now: `X-Amz-Date` (when) and `X-Amz-Expires` (seconds) are covered by the signature. */
+  function presign(record: Pick<AttachmentRecord, 'id' | 'name'>): string {
+    const issuedAt = amzDate(opts.now());
+    const expires = Math.ceil((opts.attachmentLinkTtlMs ?? 300_000) / 1000);
+    const path = `/data/helpdesk/attachments/production/${record.id}/original/${encodeURIComponent(record.name)}`;
+    const query = `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=${issuedAt}&X-Amz-Expires=${expires}&X-Amz-Signature=${sign(record.id, issuedAt)}`;
+    return `${opts.attachmentOrigin()}${path}?${query}`;
+  }
+
+  /** With expiring links: a read of the ticket hands out fresh links (links a test replaced are kept). */
+  function refreshLinks(list: AttachmentRecord[]): void {
+    if (opts.attachmentLinkTtlMs === undefined) return;
+    for (const a of list) if (a.url.startsWith(`${opts.attachmentOrigin()}/data/`)) a.url = presign(a);
+  }
 
   function person(input: { name?: string; email?: string } = {}): PersonRecord {
     const email = input.email ?? 'customer@example.com';
@@ -65,18 +95,17 @@ export function createFreshdeskStore(opts: { attachmentOrigin: () => string; cus
     const id = nextAttachmentId++;
     const content = input.content === undefined ? null : Buffer.from(input.content);
     const size = content ? content.length : (input.size ?? 0);
-    const path = `/data/helpdesk/attachments/production/${id}/original/${encodeURIComponent(input.name)}`;
-    const query = `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-Signature=${sign(id)}`;
     const record: AttachmentRecord = {
       id,
       name: input.name,
       contentType: input.contentType ?? 'application/octet-stream',
       size,
+      declaredSize: input.declaredSize ?? size,
       content,
       seed: input.seed ?? String(id),
       createdAt,
       updatedAt: createdAt,
-      url: `${opts.attachmentOrigin()}${path}?${query}`,
+      url: presign({ id, name: input.name }),
     };
     attachments.set(id, record);
     return record;
@@ -162,6 +191,7 @@ export function createFreshdeskStore(opts: { attachmentOrigin: () => string; cus
     attachments,
     definedFields,
     sign,
+    refreshLinks,
     tick,
     addTicket,
     addConversation,

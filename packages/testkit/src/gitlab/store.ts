@@ -22,6 +22,8 @@ export interface AddCommitInput {
   files?: Record<string, string>;
   authorName?: string;
   authorEmail?: string;
+  /** The commit's sha, e.g. to mirror a real local git commit (default: derived from its content). */
+  sha?: string;
 }
 
 /** The double's whole state and the rules GitLab applies to it. One per double; nothing module-level. */
@@ -75,11 +77,13 @@ export class GitLabStore {
     const parent = parentId ? this.findCommit(project, parentId) : undefined;
     const tree = { ...(parent?.tree ?? {}), ...(input.files ?? {}) };
     const createdAt = this.timestamp();
-    const id = createHash('sha1')
-      .update(
-        `${project.id}\0${parentId ?? ''}\0${input.message}\0${JSON.stringify(tree)}\0${this.commitSeq++}`,
-      )
-      .digest('hex');
+    const id =
+      input.sha ??
+      createHash('sha1')
+        .update(
+          `${project.id}\0${parentId ?? ''}\0${input.message}\0${JSON.stringify(tree)}\0${this.commitSeq++}`,
+        )
+        .digest('hex');
     const commit: CommitRecord = {
       id,
       shortId: id.slice(0, 8),
