@@ -34,6 +34,7 @@ const entry = (name, s) => {
   const tags = [
     s.required ? 'required' : '',
     s.secret ? 'secret' : '',
+    s.minLength > 1 ? `at least ${s.minLength} characters` : '',
     s.fallback ? `falls back to ${s.fallback}` : '',
   ]
     .filter(Boolean)

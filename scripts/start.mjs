@@ -1,9 +1,11 @@
 // pnpm start: the four services on this machine with settings from .env;
 // without GITLAB_URL / FRESHDESK_URL, on the test doubles (said loudly).
+// `pnpm start --free-ports`: each service on a free port instead of 3001-3004.
 import {
   SERVICES,
   devSecrets,
   environment,
+  freePort,
   serviceEnv,
   spawnApp,
   startDoubles,
@@ -14,7 +16,17 @@ const base = environment();
 const doubles = await startDoubles(base);
 const env = devSecrets(doubles.env);
 
-const children = SERVICES.map(([app, port]) => ({ app, port, child: spawnApp(app, serviceEnv(env, port)) }));
+const freePorts = process.argv.includes('--free-ports');
+const ports = await Promise.all(SERVICES.map(([, port]) => (freePorts ? freePort() : port)));
+const bridgePort = ports[SERVICES.findIndex(([app]) => app === 'freshdesk-bridge')];
+const children = SERVICES.map(([app], i) => {
+  const port = ports[i];
+  const own = {
+    ...serviceEnv(env, port),
+    BRIDGE_PUBLIC_URL: env.BRIDGE_PUBLIC_URL ?? `http://127.0.0.1:${bridgePort}`,
+  };
+  return { app, port, child: spawnApp(app, own) };
+});
 let stopping = false;
 
 async function stop(code) {
@@ -47,5 +59,5 @@ const lines = children.map(
 process.stdout.write(`\nThe suite is running (Ctrl-C stops it):\n${lines.join('\n')}\n`);
 if (doubles.gitlab) process.stdout.write(`  GitLab double     ${doubles.gitlab.url}\n`);
 if (doubles.freshdesk) process.stdout.write(`  Freshdesk double  ${doubles.freshdesk.url}\n`);
-process.stdout.write(`  Userscript:       http://${host}:3002/userscript.user.js\n\n`);
+process.stdout.write(`  Userscript:       http://${host}:${bridgePort}/userscript.user.js\n\n`);
 if (results.some((ok) => !ok)) await stop(1);

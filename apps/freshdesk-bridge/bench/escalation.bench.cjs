@@ -90,7 +90,7 @@ async function escalation(gitlab, freshdesk) {
       WEBHOOK_HOLD_MAX: 900,
       FRESHDESK_URL: freshdesk.url,
       BRIDGE_GITLAB_PROJECT: project.path,
-      BRIDGE_API_KEYS: ['bench-key'],
+      BRIDGE_API_KEYS: ['bench-key-0123456789abcdef'],
       BRIDGE_PUBLIC_URL: 'http://127.0.0.1:1',
       BRIDGE_LABELS: ['freshdesk'],
       BRIDGE_LINK_FIELD: undefined,
@@ -110,7 +110,7 @@ async function escalation(gitlab, freshdesk) {
     const started = Date.now();
     const res = await fetch(`${server.url}/escalations`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer bench-key' },
+      headers: { 'content-type': 'application/json', authorization: 'Bearer bench-key-0123456789abcdef' },
       body: JSON.stringify({ ticketId: ticket.id }),
     });
     const body = await res.json();
@@ -122,7 +122,7 @@ async function escalation(gitlab, freshdesk) {
     const again = Date.now();
     const dup = await fetch(`${server.url}/escalations`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer bench-key' },
+      headers: { 'content-type': 'application/json', authorization: 'Bearer bench-key-0123456789abcdef' },
       body: JSON.stringify({ ticketId: ticket.id }),
     });
     console.log(`second click (already escalated): HTTP ${dup.status} in ${Date.now() - again} ms`);

@@ -113,7 +113,7 @@ export async function holdLockElsewhere(statePath: string): Promise<() => Promis
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve());
+    child.stdout.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`lock holder exited ${code}`)));
   });
   return async () => {

@@ -4,10 +4,6 @@ import { EXIT, runMain, type MainDefinition } from './run-main';
 
 /** The process boundary, for each app's main.ts: run and set the exit code (without cutting off pending output). */
 export function startMain<S extends Schema>(def: MainDefinition<S>): void {
-  // libuv reads this when its pool first starts, i.e. at the first async fs call: before anything runs.
-  if (def.threadpoolSize && !process.env.UV_THREADPOOL_SIZE) {
-    process.env.UV_THREADPOOL_SIZE = String(def.threadpoolSize);
-  }
   runMain(def, process).then(
     (code) => {
       process.exitCode = code;

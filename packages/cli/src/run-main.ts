@@ -45,12 +45,6 @@ export interface MainDefinition<S extends Schema> {
   schema: S | ((flags: Flags) => S);
   /** Where logs go: services log to stdout; CLIs to stderr, keeping stdout for their result. */
   logTo?: 'stdout' | 'stderr';
-  /**
-   * libuv's thread pool size (default 4), for services whose latency-critical
-   * fs calls (fsync before answering) must not queue behind background fs work.
-   * An operator's own UV_THREADPOOL_SIZE wins.
-   */
-  threadpoolSize?: number;
   run(ctx: RunContext<S>): Promise<number | void>;
 }
 

@@ -72,6 +72,7 @@ export function describeSettings(schema: Schema): string {
       if (s.defaultText !== undefined) tags.push(`default: ${s.defaultText}`);
       if (s.fallback) tags.push(`falls back to ${s.fallback}`);
       if (s.secret) tags.push('secret');
+      if (s.minLength && s.minLength > 1) tags.push(`at least ${s.minLength} characters`);
       return `  ${name.padEnd(width)}${s.description}${tags.length ? ` [${tags.join('; ')}]` : ''}`;
     })
     .join('\n');

@@ -14,6 +14,8 @@ export interface Setting<T> {
   readonly defaultText?: string;
   /** Another variable read when this one is unset (e.g. CI_SERVER_URL). */
   readonly fallback?: string;
+  /** Fewest characters a value (or each list item) must have, when there is a minimum. */
+  readonly minLength?: number;
   /** Turns the raw value (undefined when unset) into T, or throws SettingProblem. */
   parse(raw: string | undefined): T;
 }
@@ -31,6 +33,29 @@ interface Common {
   fallback?: string;
   /** An explicitly empty value is kept (otherwise empty counts as unset). */
   allowEmpty?: boolean;
+  /**
+   * Fewest characters (text) or per item (list). Secrets default to
+   * SECRET_MIN_LENGTH: the suite's own shared secrets, webhook secrets and API
+   * keys must be hard to guess. A credential another system issues and checks
+   * (GITLAB_TOKEN, FRESHDESK_API_KEY) sets its own, e.g. `minLength: 1`.
+   */
+  minLength?: number;
+}
+
+/** SPEC: secrets the suite checks are at least 16 characters. */
+export const SECRET_MIN_LENGTH = 16;
+
+const minLengthOf = (o: Common) => o.minLength ?? (o.secret ? SECRET_MIN_LENGTH : 0);
+
+/** Refuses a value shorter than the setting's minimum, never quoting a secret. */
+function checkLength(o: Common, value: string, item?: string): void {
+  const min = minLengthOf(o);
+  if (value.length >= min) return;
+  throw new SettingProblem(
+    o.secret
+      ? `${item ? `${item} ` : ''}is shorter than ${min} characters: use a longer secret (e.g. openssl rand -hex 24)`
+      : `${item ? `${item} ` : ''}"${value}" is shorter than ${min} characters`,
+  );
 }
 type Req = { required: true; default?: never };
 type Def<T> = { required?: false; default: T };
@@ -40,6 +65,8 @@ function build<T>(
   opts: Common & { required?: boolean; default?: unknown },
   convert: (raw: string) => T,
   defaultText?: string,
+  /** The minimum length applies to each item (list), not to the raw value. */
+  itemwise = false,
 ): Setting<T | undefined> {
   const required = opts.required === true;
   return {
@@ -48,11 +75,13 @@ function build<T>(
     required,
     defaultText: opts.default === undefined ? undefined : (defaultText ?? String(opts.default)),
     fallback: opts.fallback,
+    minLength: minLengthOf(opts) || undefined,
     parse(raw) {
       if (raw === undefined || (raw === '' && !opts.allowEmpty)) {
         if (required) throw new SettingProblem(`is not set${opts.hint ? `: ${opts.hint}` : ''}`);
         return opts.default as T | undefined;
       }
+      if (!itemwise) checkLength(opts, raw);
       return convert(raw);
     },
   };
@@ -190,9 +219,11 @@ export function list(o: Common & { required?: boolean; default?: string[] }): Se
         .map((s) => s.trim())
         .filter(Boolean);
       if (o.required && items.length === 0) throw new SettingProblem('lists nothing');
+      items.forEach((item, i) => checkLength(o, item, `item ${i + 1}`));
       return items;
     },
     o.default?.join(','),
+    true,
   );
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ConfigError } from '@devops/errors';
 import {
   bytes,
+  describeSettings,
   integer,
   list,
   loadConfig,
@@ -11,6 +12,7 @@ import {
   readEnvironment,
   regex,
   secretValues,
+  SECRET_MIN_LENGTH,
   text,
   url,
 } from '../src';
@@ -20,6 +22,7 @@ const schema = {
   GITLAB_TOKEN: text({
     required: true,
     secret: true,
+    minLength: 1,
     description: 'token',
     hint: 'create a project access token',
   }),
@@ -116,8 +119,65 @@ describe('loadConfig', () => {
       K: list({ secret: true, description: 'k' }),
       N: text({ description: 'n' }),
     };
-    const config = loadConfig(s, { T: 'tok', K: 'k1,k2', N: 'public' });
-    expect(secretValues(s, config)).toEqual(['tok', 'k1', 'k2']);
+    const [t, k1, k2] = ['token-0123456789abcdef', 'key-one-0123456789ab', 'key-two-0123456789ab'];
+    const config = loadConfig(s, { T: t, K: `${k1},${k2}`, N: 'public' });
+    expect(secretValues(s, config)).toEqual([t, k1, k2]);
+  });
+});
+
+describe('secrets the suite checks are at least SECRET_MIN_LENGTH (16) characters', () => {
+  const s = {
+    RELEASE_SHARED_SECRET: text({ required: true, secret: true, description: 'shared secret' }),
+    BRIDGE_API_KEYS: list({ required: true, secret: true, description: 'keys' }),
+    GITLAB_TOKEN: text({ required: true, secret: true, minLength: 1, description: 'checked by GitLab' }),
+  };
+  const long = 'a-secret-of-16ch';
+
+  it('accepts 16 characters, and a credential that sets its own minimum', () => {
+    expect(SECRET_MIN_LENGTH).toBe(16);
+    const config = loadConfig(s, {
+      RELEASE_SHARED_SECRET: long,
+      BRIDGE_API_KEYS: `${long},${long}x`,
+      GITLAB_TOKEN: 't',
+    });
+    expect(config).toEqual({
+      RELEASE_SHARED_SECRET: long,
+      BRIDGE_API_KEYS: [long, `${long}x`],
+      GITLAB_TOKEN: 't',
+    });
+  });
+
+  it('refuses a shorter one, naming the variable (and the list item) but never the value', () => {
+    const short = 'fifteen-chars!!';
+    const problems = problemsOf(() =>
+      loadConfig(s, { RELEASE_SHARED_SECRET: short, BRIDGE_API_KEYS: `${long}, k3y-1`, GITLAB_TOKEN: 't' }),
+    );
+    expect(problems).toEqual([
+      {
+        variable: 'RELEASE_SHARED_SECRET',
+        reason: 'is shorter than 16 characters: use a longer secret (e.g. openssl rand -hex 24)',
+      },
+      {
+        variable: 'BRIDGE_API_KEYS',
+        reason: 'item 2 is shorter than 16 characters: use a longer secret (e.g. openssl rand -hex 24)',
+      },
+    ]);
+    const message = new ConfigError(problems).message;
+    expect(message).not.toContain(short);
+    expect(message).not.toContain('k3y-1');
+  });
+
+  it('says so in --help: a checked secret shows its minimum, a credential checked elsewhere does not', () => {
+    const help = describeSettings(s).split('\n');
+    expect(help.find((l) => l.includes('RELEASE_SHARED_SECRET'))).toContain(
+      '[required; secret; at least 16 characters]',
+    );
+    expect(help.find((l) => l.includes('GITLAB_TOKEN'))).toContain('[required; secret]');
+  });
+
+  it('quotes a non-secret value that is too short', () => {
+    const p = problemsOf(() => loadConfig({ N: text({ minLength: 3, description: 'n' }) }, { N: 'ab' }));
+    expect(p).toEqual([{ variable: 'N', reason: '"ab" is shorter than 3 characters' }]);
   });
 });
 

@@ -10,6 +10,7 @@ export const databaseSettings = {
     description:
       'PostgreSQL URL (postgres://user:password@host:5432/database): state in PostgreSQL so several replicas can run; unset: local files, one replica',
     secret: true,
+    minLength: 1, // its password is checked by PostgreSQL, not by the suite
     pattern: /^postgres(?:ql)?:\/\/\S+$/,
     patternText: 'a postgres:// URL (postgres://user:password@host:5432/database)',
   }),

@@ -61,21 +61,6 @@ describe.each(APPS)('%s', (app) => {
     .filter(([, s]) => s.secret)
     .map(([n]) => n);
 
-  it('has a multi-stage Dockerfile from node:20-bookworm-slim, non-root, running node apps/<app>/dist/main.js', () => {
-    const dockerfile = read(`apps/${app}/Dockerfile`);
-    const froms = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
-    expect(froms.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(froms)).toEqual(new Set(['node:20-bookworm-slim']));
-    expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toContain(`ENTRYPOINT ["node", "apps/${app}/dist/main.js"]`);
-    expect(dockerfile).toMatch(/deploy --prod/);
-    if (app in SERVICES) {
-      expect(dockerfile).toMatch(/^HEALTHCHECK /m);
-      expect(dockerfile).toContain('/healthz');
-      expect(dockerfile).toMatch(new RegExp(`^EXPOSE ${SERVICES[app]}$`, 'm'));
-    }
-  });
-
   it('is in docker-compose.yml with its image, and every variable it sets is a setting of the app', () => {
     const svc = compose.services[app];
     expect(svc).toBeDefined();

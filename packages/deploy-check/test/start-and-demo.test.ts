@@ -11,50 +11,58 @@ const root = path.resolve(__dirname, '../../..');
 // No GITLAB_URL / FRESHDESK_URL: the scripts must fall back to the doubles.
 const cleanEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
 
-function runScript(script: string) {
-  const child = spawn(process.execPath, [path.join(root, 'scripts', script)], { cwd: root, env: cleanEnv });
+function runScript(script: string, args: string[] = []) {
+  const child = spawn(process.execPath, [path.join(root, 'scripts', script), ...args], {
+    cwd: root,
+    env: cleanEnv,
+  });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exit, output: () => out };
+  /** Resolves once the output contains `text`, or the script has exited (the test's timeout bounds the wait). */
+  const until = (text: string) =>
+    new Promise<void>((resolve) => {
+      const check = () => out.includes(text) && resolve();
+      child.stdout.on('data', check);
+      child.stderr.on('data', check);
+      void exit.then(() => resolve());
+      check();
+    });
+  return { child, exit, until, output: () => out };
 }
 
 describe('quick start', () => {
   it('[slow] pnpm start: the four services become healthy within 60 s on the doubles, said loudly; SIGTERM stops all', async () => {
-    const run = runScript('start.mjs');
-    const started = Date.now();
-    while (
-      !run.output().includes('The suite is running') &&
-      Date.now() - started < 60_000 &&
-      run.child.exitCode === null
-    ) {
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    // --free-ports: this test must not collide with anything holding 3001-3004.
+    const run = runScript('start.mjs', ['--free-ports']);
+    await run.until('The suite is running');
     const out = run.output();
     expect(out).toContain('TEST DOUBLES, NOT REAL SYSTEMS');
-    for (const [app, port] of [
-      ['release-api', 3001],
-      ['freshdesk-bridge', 3002],
-      ['version-check', 3003],
-      ['board-sync', 3004],
-    ] as const) {
-      expect(out).toMatch(new RegExp(`${app}\\s+http://127\\.0\\.0\\.1:${port}\\s+healthy`));
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+    const urls: string[] = [];
+    for (const app of ['release-api', 'freshdesk-bridge', 'version-check', 'board-sync']) {
+      const url = new RegExp(`${app}\\s+(http://127\\.0\\.0\\.1:\\d+)\\s+healthy`).exec(out)?.[1];
+      expect({ app, url }).toEqual({ app, url: expect.any(String) });
+      const res = await fetch(`${url}/healthz`);
       expect(await res.json()).toEqual({ status: 'ok' });
+      urls.push(url!);
     }
+    expect(new Set(urls).size).toBe(4);
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
-    await expect(fetch('http://127.0.0.1:3001/healthz')).rejects.toThrow();
+    for (const url of urls) await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   }, 90_000);
 
   it('[slow] pnpm demo: drives all six apps against the doubles and exits 0', async () => {
     // Something else (e.g. a running `pnpm start`) holds release-api's default port: the demo must not care.
+    // (Already held by something else is as good.)
     const squatter = net.createServer((socket) => socket.destroy());
-    await new Promise<void>((resolve) => squatter.listen(3001, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) =>
+      squatter.once('error', () => resolve()).listen(3001, '127.0.0.1', resolve),
+    );
     const run = runScript('demo.mjs');
     const code = await run.exit;
-    await new Promise((resolve) => squatter.close(resolve));
+    if (squatter.listening) await new Promise((resolve) => squatter.close(resolve));
     const out = run.output();
     expect({ code, out }).toEqual({
       code: 0,

@@ -15,6 +15,7 @@ export function freshdeskSettings() {
       required: true,
       secret: true,
       description: 'Freshdesk API key (Profile settings → Your API key)',
+      minLength: 1, // issued and checked by Freshdesk, not by the suite
       hint: "copy the API key from an agent's Freshdesk profile settings",
     }),
   };

@@ -1,5 +1,6 @@
 import { SuiteError } from '@devops/errors';
 import { mayResend, runWithRetry, toNetworkError, type RetryOptions } from '@devops/failures';
+import { sendTextRequest } from './send-text-request';
 import { toGitLabError, type FailureContext } from './to-gitlab-error';
 
 /** The little of a logger this layer uses (a winston Logger fits). */
@@ -59,7 +60,7 @@ export function createHttpLayer(opts: {
     const timeoutMs = req.timeoutMs ?? opts.timeoutMs;
     const signal = AbortSignal.timeout(timeoutMs);
     try {
-      const raw = req.transport ? await req.transport(signal) : await viaFetch(req, signal);
+      const raw = req.transport ? await req.transport(signal) : await viaDefault(req, signal);
       const { headers, text } = raw;
       const ok = raw.status >= 200 && raw.status < 300;
       if (!ok) throw toGitLabError(ctx, raw, now());
@@ -88,13 +89,18 @@ export function createHttpLayer(opts: {
   };
 }
 
-async function viaFetch(req: HttpRequest, signal: AbortSignal): Promise<RawAnswer> {
+/** No body or a text body (every JSON call): node:http(s); anything else (FormData, a stream): fetch. */
+function viaDefault(req: HttpRequest, signal: AbortSignal): Promise<RawAnswer> {
   const body = req.body?.();
+  if (body === undefined || typeof body === 'string')
+    return sendTextRequest({ method: req.method, url: req.url, headers: req.headers, body }, signal);
+  return viaFetch(req, body, signal);
+}
+
+async function viaFetch(req: HttpRequest, body: RequestBody, signal: AbortSignal): Promise<RawAnswer> {
   const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers: req.headers, signal };
-  if (body !== undefined) {
-    init.body = body;
-    if (isStream(body)) init.duplex = 'half';
-  }
+  init.body = body;
+  if (isStream(body)) init.duplex = 'half';
   const response = await fetch(req.url, init);
   const headers = Object.fromEntries(response.headers.entries());
   return { status: response.status, headers, text: await response.text() };

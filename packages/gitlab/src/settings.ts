@@ -13,6 +13,7 @@ export function gitlabSettings(opts: { urlFallback?: string } = {}) {
       required: true,
       secret: true,
       description: 'GitLab personal, project or group access token (api scope)',
+      minLength: 1, // issued and checked by GitLab, not by the suite
       hint: 'create a project access token with api scope and set it here',
     }),
   };

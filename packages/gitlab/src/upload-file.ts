@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import FormData from 'form-data';
 import type { HttpLayer, RawAnswer } from './create-http-layer';
 import type { Upload } from './port';
+import { readRawAnswer } from './read-raw-answer';
 import { toUpload } from './to-port';
 
 export interface UploadInput {
@@ -46,18 +47,7 @@ export async function uploadFile(
       if (file.size !== undefined) headers['content-length'] = String(form.getLengthSync());
       const send = target.url.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = send(target.url, { method: 'POST', headers, signal }, (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const flat: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = String(v);
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: flat,
-            text: Buffer.concat(chunks).toString('utf8'),
-          });
-        });
+        readRawAnswer(res).then(resolve, reject);
       });
       req.on('error', reject);
       source.on('error', (err: Error) => req.destroy(err));

@@ -51,6 +51,11 @@ export function createLogger(opts: LoggerOptions): Logger {
         })
       : winston.format.json();
 
+  const stream = opts.stream ?? process.stdout;
+  // A closed stdout (the reader went away: EPIPE) must not crash the service
+  // with an unhandled 'error': the lines are lost, the work goes on.
+  if (stream.listenerCount('error') === 0) stream.on('error', ignoreStreamError);
+
   return winston.createLogger({
     level: opts.level ?? 'info',
     defaultMeta: { service: opts.service },
@@ -61,6 +66,10 @@ export function createLogger(opts: LoggerOptions): Logger {
       render,
       maskLine(),
     ),
-    transports: [new winston.transports.Stream({ stream: opts.stream ?? process.stdout })],
+    transports: [new winston.transports.Stream({ stream })],
   });
+}
+
+function ignoreStreamError(): void {
+  // Nowhere left to report it: the log stream is what failed.
 }

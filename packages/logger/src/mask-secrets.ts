@@ -1,28 +1,36 @@
+import { listSecretForms } from './list-secret-forms';
+
 export const REDACTED = '[REDACTED]';
 
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:'"]+(?::[^\s/@'"]*)?@/gi;
-/** Shorter values would shred ordinary text; secrets that short are refused by nobody, so keep the floor low. */
+/** Shorter values would shred ordinary text (the suite refuses checked secrets under 16 characters). */
 const MIN_SECRET_LENGTH = 3;
 
+/** A run of base64 characters long enough to hold a secret's run (listSecretForms keeps 10+). */
+const BASE64_WORD = /[A-Za-z0-9+/]{10,}={0,2}/g;
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
- * Returns a function that replaces every configured secret value, and any
- * credentials embedded in a URL (`https://user:pass@host`), in a string.
+ * Returns a function that replaces every configured secret value (in every
+ * form listSecretForms names: JSON, percent- and form-encoded, inside base64
+ * such as a Basic auth header), and any credentials embedded in a URL
+ * (`https://user:pass@host`), in a string.
  */
 export function createMasker(secrets: readonly string[]): (text: string) => string {
-  const values = [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))]
-    // longest first, so a secret that contains another is masked whole
-    .sort((a, b) => b.length - a.length);
-  const variants = values.flatMap((v) => {
-    const json = JSON.stringify(v).slice(1, -1);
-    const encoded = encodeURIComponent(v);
-    return [...new Set([v, json, encoded])];
-  });
-  const pattern = variants.length
-    ? new RegExp(variants.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g')
-    : undefined;
+  const values = [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))];
+  const forms = values.map(listSecretForms);
+  // longest first, so a secret that contains another is masked whole
+  const literal = [...new Set(forms.flatMap((f) => f.literal))].sort((a, b) => b.length - a.length);
+  const base64 = [...new Set(forms.flatMap((f) => f.base64))];
+  const literalPattern = literal.length ? new RegExp(literal.map(escapeRegExp).join('|'), 'g') : undefined;
+  // The whole base64 word that carries a secret goes, padding included. Words
+  // first (one linear pass), then the secret's runs inside each: no backtracking.
+  const base64Pattern = base64.length ? new RegExp(base64.map(escapeRegExp).join('|')) : undefined;
   return (text: string) => {
     let out = text.replace(URL_CREDENTIALS, `$1${REDACTED}@`);
-    if (pattern) out = out.replace(pattern, REDACTED);
+    if (literalPattern) out = out.replace(literalPattern, REDACTED);
+    if (base64Pattern) out = out.replace(BASE64_WORD, (word) => (base64Pattern.test(word) ? REDACTED : word));
     return out;
   };
 }

@@ -171,17 +171,13 @@ describe('compose profile monitoring: Prometheus, Pushgateway and Grafana, provi
   it('provisions the Prometheus data source and the dashboard folder Grafana mounts', () => {
     const m = mounts('grafana');
     expect(m['/etc/grafana/provisioning']).toBe('./deploy/monitoring/grafana/provisioning');
-    const datasources = YAML.parse(
-      read('deploy/monitoring/grafana/provisioning/datasources/prometheus.yml'),
-    ) as any;
+    const datasources = YAML.parse(read('deploy/monitoring/grafana/provisioning/datasources/prometheus.yml'));
     expect(datasources.datasources[0]).toMatchObject({
       type: 'prometheus',
       uid: 'prometheus',
       url: 'http://prometheus:9090',
     });
-    const providers = YAML.parse(
-      read('deploy/monitoring/grafana/provisioning/dashboards/devops-suite.yml'),
-    ) as any;
+    const providers = YAML.parse(read('deploy/monitoring/grafana/provisioning/dashboards/devops-suite.yml'));
     const dashboardsPath = providers.providers[0].options.path as string;
     expect(m[dashboardsPath]).toBe('./deploy/monitoring/grafana/dashboards');
     const home = compose.services.grafana.environment.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH as string;
@@ -209,7 +205,7 @@ describe('deploy/caddy/Caddyfile', () => {
     }
   });
 
-  const adapted = JSON.parse(caddy(['adapt'])) as any;
+  const adapted = JSON.parse(caddy(['adapt']));
   const routes = adapted.apps.http.servers.srv0.routes as any[];
 
   it.each(Object.entries(SERVICES))(

@@ -25,7 +25,7 @@ async function call(method: string, path: string, body?: unknown) {
     headers: { 'PRIVATE-TOKEN': gitlab.token, ...(body ? { 'content-type': 'application/json' } : {}) },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as unknown };
+  return { status: res.status, headers: res.headers, body: await res.json() };
 }
 
 // Fields the double sends that one example omits but another GitLab example shows (note `type` is in the

@@ -27,6 +27,7 @@ export interface OpenQueueOptions extends EventQueueOptions {
  * Opens the queue the settings choose, for the service and for the
  * `dead-letters` command alike (the same storage either way).
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- async by contract: a PostgreSQL queue opens here too
 export async function openEventQueue(where: QueueLocation, options: OpenQueueOptions): Promise<EventQueue> {
   const { app: _app, log: _log, ...rest } = options;
   return createSpoolQueue({ ...rest, dir: where.spoolDir });

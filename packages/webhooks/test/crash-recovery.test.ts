@@ -15,10 +15,10 @@ async function startServer(env: Record<string, string>): Promise<Child> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderr: string[] = [];
-  proc.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
+  proc.stderr.on('data', (d: Buffer) => stderr.push(d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
+    proc.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       // {"url"} from the fixture, or (MODE=run) the service's own "listening on host:port" log line.
       const line = out.split('\n').find((l) => l.startsWith('{"url"'));

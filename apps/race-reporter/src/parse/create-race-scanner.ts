@@ -239,7 +239,7 @@ export function createRaceScanner(opts: ScannerOptions) {
    * at the end is never reported: the next run reads it again from its WARNING line.
    */
   function finish(complete = false): ScanEnd {
-    const current = open as OpenReport | null;
+    const current = open;
     let endOffset = carryOffset + carry.length;
     let closed = false;
     if (long) {

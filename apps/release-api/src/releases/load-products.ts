@@ -65,8 +65,8 @@ export function loadProducts(file: string | undefined): Products | undefined {
     }
     products[name] = {
       requiredFields: required as string[],
-      script: p.script === undefined ? undefined : path.resolve(path.dirname(file), p.script as string),
-      timeoutSeconds: timeout as number | undefined,
+      script: p.script === undefined ? undefined : path.resolve(path.dirname(file), p.script),
+      timeoutSeconds: timeout,
     };
   }
   if (problems.length > 0) throw new ConfigError(problems);

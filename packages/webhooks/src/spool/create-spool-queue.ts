@@ -180,7 +180,7 @@ export function createSpoolQueue(opts: SpoolQueueOptions): EventQueue {
       await spool.close();
     },
     idle: () => worker.idle(),
-    depth: async () => worker.depth(),
+    depth: () => Promise.resolve(worker.depth()),
     deadLetters: createSpoolDeadLetters(opts.dir),
   };
 }
