@@ -23,7 +23,7 @@ describe('HashingWriter (the file sink of an upload)', () => {
     const file = path.join(tempDir('writer'), 'a.tgz');
     const fd = fs.openSync(file, 'wx');
     let counted = 0;
-    const sink = new HashingWriter(fd, (n) => (counted += n));
+    const sink = new HashingWriter(fd, { onBytes: (n) => (counted += n) });
     await pipeline(Readable.from(chunksOf(data)), sink);
     fs.closeSync(fd);
     expect(sink.digests()).toEqual({

@@ -19,3 +19,5 @@ export {
   renderMarkdown,
 } from './gitlab-reading';
 export { startPostgres, type PostgresServer, type StartPostgresOptions } from './postgres/start-postgres';
+export { measureNewSpace } from './node-options/measure-new-space';
+export { readImageNodeOptions } from './node-options/read-image-node-options';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { Writable } from 'node:stream';
+import { freeBodyChunks } from './free-body-chunks';
 
 export interface Digests {
   md5: string;
@@ -27,6 +28,8 @@ type Callback = (err?: Error | null) => void;
  * is no promise or copy per chunk. On finish: fsync, then the digests.
  * Without `fd` it only hashes. The first two bytes must be 1f 8b
  * (NotGzipError otherwise, at once). The caller owns and closes `fd`.
+ * With `freeChunks` (chunks nobody else holds: the request body's), each
+ * chunk's memory is freed once it is hashed and written (free-body-chunks.ts).
  */
 export class HashingWriter extends Writable {
   private readonly md5 = createHash('md5');
@@ -37,12 +40,16 @@ export class HashingWriter extends Writable {
   /** File operations in flight, and who waits for none to be (so `fd` is never closed under one). */
   private inFlight = 0;
   private idle: Array<() => void> = [];
+  private readonly onBytes: ((n: number) => void) | undefined;
+  private readonly chunks: ReturnType<typeof freeBodyChunks> | undefined;
 
   constructor(
     private readonly fd: number | undefined,
-    private readonly onBytes?: (n: number) => void,
+    opts: { onBytes?: (n: number) => void; freeChunks?: boolean } = {},
   ) {
     super({ highWaterMark: BATCH_BYTES });
+    this.onBytes = opts.onBytes;
+    this.chunks = opts.freeChunks ? freeBodyChunks() : undefined;
   }
 
   /** The checksums and size, once the stream finished. */
@@ -68,12 +75,23 @@ export class HashingWriter extends Writable {
       buffers.push(chunk);
     }
     this.onBytes?.(this.size - position);
-    if (this.fd === undefined) return done();
-    this.io((cb) => this.writeAll(buffers, position, cb), done);
+    if (this.fd === undefined) {
+      this.chunks?.done(buffers);
+      return done();
+    }
+    this.io(
+      (cb) => this.writeAll(buffers, position, cb),
+      (err) => {
+        if (!err) this.chunks?.done(buffers);
+        done(err);
+      },
+    );
   }
 
   override _final(done: Callback): void {
     if (this.head < 2) return done(new NotGzipError());
+    // Every chunk has been hashed and written (or only hashed) by now.
+    this.chunks?.flush();
     const finish = (err?: Error | null) => {
       if (err) return done(err);
       this.result = { md5: this.md5.digest('hex'), sha256: this.sha256.digest('hex'), size: this.size };

@@ -25,10 +25,12 @@ export async function receiveFile(
     file?: string;
     signal: AbortSignal;
     onBytes?: (n: number) => void;
+    /** `source` is the request body's own (busboy's file stream): free each chunk once written. */
+    freeChunks?: boolean;
   },
 ): Promise<ReceivedFile> {
   const handle = opts.file ? await fs.promises.open(opts.file, 'wx', 0o644) : undefined;
-  const sink = new HashingWriter(handle?.fd, opts.onBytes);
+  const sink = new HashingWriter(handle?.fd, { onBytes: opts.onBytes, freeChunks: opts.freeChunks });
   try {
     await pipeline(source, sink, { signal: opts.signal });
   } catch (err) {

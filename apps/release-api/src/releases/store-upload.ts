@@ -49,6 +49,8 @@ export async function storeUpload(
       file: target,
       signal: AbortSignal.any([opts.signal, overLimit.signal]),
       onBytes: opts.onBytes,
+      // Views of the HTTP parser's chunks that nothing else holds.
+      freeChunks: true,
     });
     if (stream.truncated) throw new UploadRefused(tooLarge(opts.maxBytes));
     return { file, stagingDir };
