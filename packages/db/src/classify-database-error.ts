@@ -1,17 +1,6 @@
 import { TemporaryError } from '@devops/errors';
+import { NETWORK_ERROR_CODES } from '@devops/failures';
 
-/** Network failures reaching the server. */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-]);
 
 /**
  * SQLSTATEs that say "try again later": connection exceptions (class 08),
@@ -31,7 +20,7 @@ export function isTemporaryDatabaseError(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const { code, message, errors } = err as { code?: unknown; message?: unknown; errors?: unknown };
   if (typeof code === 'string') {
-    if (NETWORK_CODES.has(code) || TEMPORARY_SQLSTATES.has(code) || code.startsWith('08')) return true;
+    if (NETWORK_ERROR_CODES.has(code) || TEMPORARY_SQLSTATES.has(code) || code.startsWith('08')) return true;
   }
   // Connecting to a name with several addresses fails with an AggregateError of each attempt.
   if (Array.isArray(errors) && errors.some(isTemporaryDatabaseError)) return true;
