@@ -104,8 +104,8 @@ describe('board-sync replicas on PostgreSQL behind Caddy', () => {
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      child.stdout!.on('data', (b: Buffer) => (r.output += b.toString()));
-      child.stderr!.on('data', (b: Buffer) => (r.output += b.toString()));
+      child.stdout.on('data', (b: Buffer) => (r.output += b.toString()));
+      child.stderr.on('data', (b: Buffer) => (r.output += b.toString()));
       r.child = child;
       r.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
       await until(() => answers(`http://127.0.0.1:${r.port}/healthz`), `replica on ${r.port} up`).catch(

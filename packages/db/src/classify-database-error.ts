@@ -1,7 +1,6 @@
 import { TemporaryError } from '@devops/errors';
 import { NETWORK_ERROR_CODES } from '@devops/failures';
 
-
 /**
  * SQLSTATEs that say "try again later": connection exceptions (class 08),
  * the server shutting down or starting (57P01-57P03), too many connections,

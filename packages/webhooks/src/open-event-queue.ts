@@ -31,7 +31,7 @@ export interface OpenQueueOptions extends EventQueueOptions {
  * DATABASE_URL is set (a bad or unreachable URL is a ConfigError: exit 78),
  * else the local spool.
  */
-// eslint-disable-next-line @typescript-eslint/require-await -- async by contract: a PostgreSQL queue opens here too
+
 export async function openEventQueue(where: QueueLocation, options: OpenQueueOptions): Promise<EventQueue> {
   const { app, log, replayScanMs: _scan, ...rest } = options;
   if (!where.databaseUrl)
