@@ -25,7 +25,8 @@ process.stdout.write(String(space.space_size));
  */
 export function measureNewSpace(nodeOptions?: string): number {
   const out = execFileSync(process.execPath, ['-e', WORKLOAD], {
-    env: { PATH: process.env.PATH ?? '', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
+    // An environment of its own: only the NODE_OPTIONS under test (the binary is named by path).
+    env: nodeOptions ? { NODE_OPTIONS: nodeOptions } : {},
     encoding: 'utf8',
   });
   return Number(out);
