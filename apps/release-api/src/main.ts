@@ -26,6 +26,7 @@ startMain({
       service: 'release-api',
       port: config.PORT,
       host: config.HOST,
+      drainDelayMs: config.SHUTDOWN_DELAY * 1000,
       log,
       headersTimeoutMs: config.RELEASE_IDLE_TIMEOUT * 1000,
     });

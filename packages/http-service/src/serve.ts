@@ -6,7 +6,7 @@ import type { Logger } from '@devops/logger';
 export interface RunningServer {
   server: http.Server;
   url: string;
-  /** Stop accepting, let requests in flight finish (up to `graceMs`), then close. */
+  /** Drain (`drainDelayMs`), stop accepting, let requests in flight finish (up to `graceMs`), then close. */
   close(): Promise<void>;
 }
 
@@ -16,6 +16,12 @@ export interface ServeOptions {
   log: Logger;
   /** How long in-flight work may take after SIGTERM (SPEC: exit within 30 s). */
   graceMs?: number;
+  /**
+   * SHUTDOWN_DELAY: how long, once asked to stop, the server goes on serving while `/healthz`
+   * answers 503 `{"status":"draining"}`, so a load balancer's health check takes this replica
+   * out of rotation before it stops accepting (default 0: stop accepting at once).
+   */
+  drainDelayMs?: number;
   /** Called once the server has closed and its requests have finished (e.g. drain a queue). */
   onDrain?: () => Promise<void>;
   /**
@@ -34,11 +40,19 @@ export async function listen(
   let draining = false;
   // While draining, every response closes its connection: a proxy holding keep-alive
   // connections to this process learns at once to send elsewhere, and close() is not
-  // left waiting for connections that never go idle.
+  // left waiting for connections that never go idle. /healthz says so (503), which is
+  // what takes the replica out of a proxy's or Kubernetes' rotation during the drain delay.
   const server = http.createServer(
     { connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(headersTimeout / 4))) },
     (req, res) => {
-      if (draining) res.setHeader('Connection', 'close');
+      if (draining) {
+        res.setHeader('Connection', 'close');
+        if (req.method === 'GET' && req.url?.split('?')[0] === '/healthz') {
+          res.writeHead(503, { 'Content-Type': 'application/json; charset=utf-8' });
+          res.end('{"status":"draining"}');
+          return;
+        }
+      }
       (app as http.RequestListener)(req, res);
     },
   );
@@ -60,7 +74,9 @@ export async function listen(
   const close = () => {
     closing ??= (async () => {
       draining = true;
-      const grace = opts.graceMs ?? 25_000;
+      const delay = opts.drainDelayMs ?? 0;
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      const grace = Math.max(1_000, (opts.graceMs ?? 25_000) - delay);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), grace);
@@ -97,7 +113,12 @@ export async function serveUntilSignalled(
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
-      opts.log.info(`${signal} received: no new requests, finishing work in flight`);
+      const delay = opts.drainDelayMs ?? 0;
+      opts.log.info(
+        delay > 0
+          ? `${signal} received: draining (/healthz answers 503) for ${delay / 1000} s, then no new requests, finishing work in flight`
+          : `${signal} received: no new requests, finishing work in flight`,
+      );
       running.close().then(resolve, (err: unknown) => {
         opts.log.error('shutdown failed', { error: err });
         resolve();

@@ -9,6 +9,7 @@ import type { EventHandlers } from './types';
 export interface WebhookAppSchema extends Schema {
   PORT: Setting<number>;
   HOST: Setting<string>;
+  SHUTDOWN_DELAY: Setting<number>;
   GITLAB_URL: Setting<string>;
   GITLAB_TOKEN: Setting<string>;
   /** Optional for an app whose webhook is optional (freshdesk-bridge): no secret, no receiver. */
@@ -21,6 +22,7 @@ export interface WebhookAppSchema extends Schema {
 export interface WebhookAppConfig {
   PORT: number;
   HOST: string;
+  SHUTDOWN_DELAY: number;
   GITLAB_URL: string;
   GITLAB_TOKEN: string;
   GITLAB_WEBHOOK_SECRET?: string | undefined;

@@ -54,6 +54,7 @@ async function serve<S extends WebhookAppSchema, C extends object>(
     service: definition.name,
     port: config.PORT,
     host: config.HOST,
+    drainDelayMs: config.SHUTDOWN_DELAY * 1000,
     log,
     onDrain: () => service.stop(),
   });
