@@ -31,3 +31,39 @@ describeEventQueueContract('PostgreSQL (pg-boss)', async () => {
     destroy: async () => {},
   };
 });
+
+describe('PostgreSQL queue workers', () => {
+  it('drain a backlog without waiting for their poll: each looks for the next event as soon as one is done', async () => {
+    // With an hour's poll, only a worker that looks again at once gets past the first event:
+    // one project's 30 events run one at a time, each becoming due as the one before completes.
+    const processed: number[] = [];
+    const q = createPostgresQueue({
+      db,
+      url,
+      app: `backlog-${++apps}`,
+      policy: { baseDelayMs: 10, maxDelayMs: 40, maxAgeMs: 60_000, holdMaxMs: 60_000 },
+      pollSeconds: 3_600,
+    });
+    try {
+      for (let n = 1; n <= 30; n++) {
+        await q.enqueue({
+          deliveryId: `d-${n}`,
+          idempotencyKey: null,
+          event: 'Merge Request Hook',
+          objectKind: 'merge_request',
+          orderKey: 'project:7',
+          raw: JSON.stringify({ object_kind: 'merge_request', n }),
+        });
+      }
+      await q.start(async (_event, payload) => {
+        processed.push((payload as unknown as { n: number }).n);
+      });
+      // Gives up well before the next poll (an hour) would have moved the queue on.
+      const deadline = Date.now() + 20_000;
+      while (processed.length < 30 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(processed).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    } finally {
+      await q.stop();
+    }
+  }, 30_000);
+});

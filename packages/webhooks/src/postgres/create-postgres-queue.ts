@@ -17,6 +17,11 @@ export interface PostgresQueueOptions extends EventQueueOptions {
   app: string;
   /** How long a finished event's Idempotency-Key is remembered. Default 7 days. */
   dedupeRetentionMs?: number;
+  /**
+   * How often an idle worker looks for due events besides being woken (new events are announced by
+   * NOTIFY, retries by a timer): default 2 s, 0.5 s where NOTIFY is unavailable. Tests set it high.
+   */
+  pollSeconds?: number;
   /** How often idle() looks (tests). Default 20 ms. */
   idlePollMs?: number;
   /** A database fault in the background (the event stays stored and is tried again). */
@@ -176,7 +181,7 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
     observer.processed?.(event, attempt);
   };
 
-  let started: { pg: PgBossQueue; cleanup: NodeJS.Timeout; workerId: string } | undefined;
+  let started: { pg: PgBossQueue; cleanup: NodeJS.Timeout; workerIds: string[] } | undefined;
   /**
    * NOTIFY wakes workers for new events, not for a retry coming due: wake one here at that
    * time (another replica's backstop poll covers it if this one dies first).
@@ -186,7 +191,8 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
     const timer = setTimeout(
       () => {
         wakeTimers.delete(timer);
-        if (started) started.pg.boss.notifyWorker(started.workerId);
+        const workerId = started?.workerIds[0];
+        if (started && workerId) started.pg.boss.notifyWorker(workerId);
       },
       Math.max(0, at - now()) + 5,
     );
@@ -240,26 +246,40 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
     async start(process) {
       const pg = await ensureReady();
       await forgetOldKeys();
-      const workerId = await pg.boss.work<JobData>(
-        pg.queue,
-        {
-          localConcurrency: concurrency,
-          batchSize: 1,
-          includeMetadata: true,
-          pollingIntervalSeconds: 0.5,
-          notifyPollingIntervalSeconds: 2,
-        },
-        async ([job]) => {
-          if (!job) return;
-          await runJob(pg, job as JobWithMetadata<JobData>, process).catch((err: unknown) => {
-            fault(err, job.data.event);
-            throw err; // pg-boss fails the attempt; it is retried
-          });
-        },
-      );
+      // One pg-boss worker per slot, each with its own id: a worker that finished an event looks
+      // for the next at once (notifyWorker). Left alone, pg-boss waits out its polling interval
+      // after every job of batch size 1, which drains a backlog at slots / interval events a
+      // second (4 per 2 s) once no new deliveries arrive to wake it.
+      const workerIds: string[] = [];
+      for (let slot = 0; slot < concurrency; slot++) {
+        // Assigned before any handler runs (work() starts the worker, whose first fetch is async).
+        let workerId = '';
+        workerId = await pg.boss.work<JobData>(
+          pg.queue,
+          {
+            localConcurrency: 1,
+            batchSize: 1,
+            includeMetadata: true,
+            pollingIntervalSeconds: opts.pollSeconds ?? 0.5,
+            notifyPollingIntervalSeconds: opts.pollSeconds ?? 2,
+          },
+          async ([job]) => {
+            if (!job) return;
+            try {
+              await runJob(pg, job as JobWithMetadata<JobData>, process);
+            } catch (err) {
+              fault(err, job.data.event);
+              throw err; // pg-boss fails the attempt; it is retried
+            } finally {
+              pg.boss.notifyWorker(workerId);
+            }
+          },
+        );
+        workerIds.push(workerId);
+      }
       const cleanup = setInterval(() => void forgetOldKeys(), 3_600_000);
       cleanup.unref();
-      started = { pg, cleanup, workerId };
+      started = { pg, cleanup, workerIds };
     },
     async stop() {
       const pg = started?.pg ?? (ready ? await ready.catch(() => undefined) : undefined);
