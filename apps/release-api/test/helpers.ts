@@ -52,6 +52,7 @@ export async function startServer(
     config: {
       PORT: 0,
       HOST: '127.0.0.1',
+      SHUTDOWN_DELAY: 0,
       RELEASE_SHARED_SECRET: SECRET,
       RELEASE_DIR: dir,
       RELEASE_PRODUCTS_FILE: productsFile,

@@ -218,7 +218,18 @@ describe('deploy/caddy/Caddyfile', () => {
       expect(proxy.health_checks.active.interval).toBeLessThanOrEqual(10e9);
       expect(proxy.load_balancing.retries).toBeGreaterThanOrEqual(1);
       expect(proxy.load_balancing.try_duration).toBeGreaterThan(0);
+      // A request that reached a replica is never sent again (it may have been acted on).
+      expect(proxy.load_balancing.retry_match).toBeUndefined();
       expect(compose.services[`${app}-2`]).toBeDefined();
+      // A replica told to stop drains (503 on /healthz, still serving) for longer than one
+      // check interval plus its timeout, so the proxy stops sending before it stops accepting;
+      // drain plus 25 s for work in flight fit in compose's stop grace period.
+      const { interval, timeout } = proxy.health_checks.active;
+      const delay = Number(compose.services[app].environment.SHUTDOWN_DELAY) * 1e9;
+      expect(delay).toBeGreaterThan(interval + timeout);
+      expect(Number.parseInt(compose.services[app].stop_grace_period, 10) * 1e9).toBeGreaterThanOrEqual(
+        delay + 25e9,
+      );
     },
   );
 });

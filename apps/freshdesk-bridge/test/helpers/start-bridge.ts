@@ -78,6 +78,7 @@ export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
   const config: BridgeConfig = {
     PORT: 0,
     HOST: '127.0.0.1',
+    SHUTDOWN_DELAY: 0,
     GITLAB_URL: gitlab.url,
     GITLAB_TOKEN: gitlab.token,
     FRESHDESK_API_KEY: freshdesk.apiKey,
