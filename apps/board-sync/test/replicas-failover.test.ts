@@ -3,7 +3,12 @@
  * PostgreSQL database: deliveries at ~100/s through the proxy while one replica
  * is SIGKILLed and restarted, then both are restarted one after the other.
  * Every delivery the proxy accepted has its effect exactly once in the GitLab
- * double; none is refused during the rolling restart.
+ * double; none is refused during the rolling restart. What makes the restart
+ * clean: each replica drains for SHUTDOWN_DELAY (its /healthz answers 503, so
+ * Caddy's health check takes it out) before it stops accepting, and Caddy only
+ * retries a delivery that never reached a replica.
+ * FAILOVER_LOG=<file> appends the phases as they happen; FAILOVER_CADDY_LOG=<file>
+ * keeps Caddy's debug log.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
@@ -60,13 +65,7 @@ interface Replica {
   output: string;
 }
 
-// KNOWN FAILING, so opt-in (FAILOVER_TEST=1): on this 2-core machine the rolling restart still
-// gets ~4% of deliveries answered 502/503 by Caddy (the CI run of 2026-12-02: 76 of 2,000), so
-// "no delivery refused during a rolling restart" is not met yet. Kept as the acceptance test for
-// that work (issue 17 stays open); run it with FAILOVER_TEST=1 pnpm --filter @devops/board-sync test.
-const describeFailover = process.env.FAILOVER_TEST === '1' ? describe : describe.skip;
-
-describeFailover('board-sync replicas on PostgreSQL behind Caddy', () => {
+describe('board-sync replicas on PostgreSQL behind Caddy', () => {
   let pg: PostgresServer;
   let gitlab: GitLabDouble;
   let dir: string;
