@@ -36,9 +36,17 @@ export function createApp(deps: AppDeps): ServiceApp {
   const { config, log } = deps;
   const products: Products | undefined = loadProducts(config.RELEASE_PRODUCTS_FILE);
   fs.mkdirSync(config.RELEASE_DIR, { recursive: true });
-  const { app, registry } = createServiceApp({ service: 'release-api', log });
-  const metrics = createReleaseMetrics(registry);
   let database: Database | undefined;
+  const { app, registry } = createServiceApp({
+    service: 'release-api',
+    log,
+    // With DATABASE_URL, /healthz shows whether the database answers (uploads get 503 while it does not).
+    health: async () => {
+      const state = await database?.health();
+      return state ? { ...state, degraded: state.database === 'down' } : {};
+    },
+  });
+  const metrics = createReleaseMetrics(registry);
   let lockInDatabase: LockVersion | undefined;
   const lockVersion: LockVersion = (product, version) => {
     if (lockInDatabase) return lockInDatabase(product, version);

@@ -103,10 +103,15 @@ describe('[slow] replicas sharing one RELEASE_DIR and one PostgreSQL (DATABASE_U
     ]);
   });
 
-  it('the database gone while running: 503 with Retry-After and nothing written; back, uploads go through', async () => {
+  it('the database gone while running: 503 with Retry-After and nothing written, /healthz says so; back, uploads go through', async () => {
     const data = gzipData(5000);
+    const health = async () => (await fetch(`${first.url}/healthz`)).json();
+    expect(await health()).toEqual({ status: 'ok', database: 'up' });
     await pg.pause();
     try {
+      const state = (await health()) as { status: string; database: string; error?: string };
+      expect(state).toMatchObject({ status: 'degraded', database: 'down' });
+      expect(JSON.stringify(state)).not.toContain(pg.password);
       const res = await upload(first.url, releaseParts(data, { version: '3.0.0' }));
       expect(res.status).toBe(503);
       expect(res.headers['retry-after']).toMatch(/^\d+$/);
@@ -115,6 +120,7 @@ describe('[slow] replicas sharing one RELEASE_DIR and one PostgreSQL (DATABASE_U
     } finally {
       await pg.resume();
     }
+    expect(await health()).toEqual({ status: 'ok', database: 'up' });
     const res = await upload(first.url, releaseParts(data, { version: '3.0.0' }));
     expect(res.status).toBe(201);
   });
