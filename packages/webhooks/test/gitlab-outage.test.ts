@@ -41,11 +41,18 @@ describe('GitLab unavailable for a while', () => {
     const { log, lines } = captureLogger([double.token, SECRET]);
     /** Successful handler runs per delivery: the receiver itself must not run a finished event again. */
     const completed = new Map<string, number>();
+    // The client's waits are recorded, not slept: Retry-After is honoured by asking for the wait.
+    const clientWaits: number[] = [];
     const gitlab: GitLabPort = createGitLab({
       url: double.url,
       token: double.token,
       log,
-      retry: { retries: 1, baseDelayMs: 10, maxDelayMs: 20 },
+      retry: {
+        retries: 1,
+        baseDelayMs: 10,
+        maxDelayMs: 20,
+        sleep: async (ms) => void clientWaits.push(ms),
+      },
     });
     const definition = defineTestApp('outage-test', {
       issue: {
@@ -110,6 +117,8 @@ describe('GitLab unavailable for a while', () => {
 
       double.clearFaults(); // GitLab is back
       await receiver!.idle();
+      // GitLab's Retry-After: 1 was what the client asked to wait (plus up to one backoff step).
+      expect(clientWaits.filter((ms) => ms >= 1000 && ms <= 1020).length).toBeGreaterThanOrEqual(1);
 
       expect(Object.fromEntries(completed)).toEqual(Object.fromEntries(sent.map((s) => [s.uuid, 1])));
       for (const s of sent) {
