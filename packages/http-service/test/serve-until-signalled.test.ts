@@ -49,7 +49,9 @@ describe('serveUntilSignalled in a real process', () => {
           .get(`${url}${p}`, { agent }, (res) => {
             let body = '';
             res.on('data', (c: Buffer) => (body += c.toString()));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }),
+            );
           })
           .on('error', reject);
       });
