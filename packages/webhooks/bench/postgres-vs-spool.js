@@ -8,7 +8,7 @@
 'use strict';
 const { spawn } = require('node:child_process');
 const path = require('node:path');
-const { startPostgres } = require('@devops/testkit');
+const { markdownTable, runRounds } = require('./bench-report');
 
 const rounds = Number(process.env.ROUNDS ?? 2);
 
@@ -30,44 +30,46 @@ function runAckLatency(env) {
 }
 
 async function main() {
-  const pg = await startPostgres();
-  const rows = [];
-  try {
-    for (let round = 1; round <= rounds; round++) {
-      for (const backend of ['spool', 'postgres']) {
-        const env = backend === 'postgres' ? { DATABASE_URL: await pg.createDatabase(`bench_${round}`) } : {};
-        const r = await runAckLatency(env);
-        const row = {
-          backend,
-          round,
-          p50: r.latencyMs.p50,
-          p99: r.latencyMs.p99,
-          max: r.latencyMs.max,
-          achievedRps: r.achievedRps,
-          non2xx: r.non2xx + r.errors + r.timeouts,
-          eventsPerSecond: Math.round(r.processedDuringRun / r.duration),
-          backlogAtEnd: r.spoolDepthAtEnd,
-          serverCpuMsPerRequest: r.serverCpuMsPerRequest,
-          loadavg: r.loadavgBefore,
-        };
-        rows.push(row);
-        process.stdout.write(`${JSON.stringify(row)}\n`);
-      }
-    }
-  } finally {
-    await pg.stop();
-  }
+  const variant = (backend) => async (pg, round) => {
+    const env = backend === 'postgres' ? { DATABASE_URL: await pg.createDatabase(`bench_${round}`) } : {};
+    const r = await runAckLatency(env);
+    return {
+      backend,
+      p50: r.latencyMs.p50,
+      p99: r.latencyMs.p99,
+      max: r.latencyMs.max,
+      achievedRps: r.achievedRps,
+      non2xx: r.non2xx + r.errors + r.timeouts,
+      eventsPerSecond: Math.round(r.processedDuringRun / r.duration),
+      backlogAtEnd: r.spoolDepthAtEnd,
+      serverCpuMsPerRequest: r.serverCpuMsPerRequest,
+      loadavg: r.loadavgBefore,
+    };
+  };
+  const rows = await runRounds({
+    rounds,
+    variants: [
+      ['spool', variant('spool')],
+      ['postgres', variant('postgres')],
+    ],
+  });
   process.stdout.write(
-    [
-      '',
-      '| backend | round | ack p50 ms | ack p99 ms | max ms | req/s | non-2xx | events/s | backlog at end | server CPU ms/req | load avg before |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-      ...rows.map(
-        (r) =>
-          `| ${r.backend} | ${r.round} | ${r.p50} | ${r.p99} | ${r.max} | ${r.achievedRps} | ${r.non2xx} | ${r.eventsPerSecond} | ${r.backlogAtEnd} | ${r.serverCpuMsPerRequest} | ${r.loadavg} |`,
-      ),
-      '',
-    ].join('\n'),
+    markdownTable(
+      [
+        ['backend', (r) => r.backend],
+        ['round', (r) => r.round],
+        ['ack p50 ms', (r) => r.p50],
+        ['ack p99 ms', (r) => r.p99],
+        ['max ms', (r) => r.max],
+        ['req/s', (r) => r.achievedRps],
+        ['non-2xx', (r) => r.non2xx],
+        ['events/s', (r) => r.eventsPerSecond],
+        ['backlog at end', (r) => r.backlogAtEnd],
+        ['server CPU ms/req', (r) => r.serverCpuMsPerRequest],
+        ['load avg before', (r) => r.loadavg],
+      ],
+      rows,
+    ),
   );
 }
 

@@ -1,0 +1,35 @@
+// What the side-by-side benches share: a PostgreSQL server for the run, variants run alternately
+// round after round (each row printed as a JSON line as it comes), and the closing Markdown table
+// for bench/RESULTS.md (columns as [header, row => cell]).
+'use strict';
+const { startPostgres } = require('@devops/testkit');
+
+/** Runs each [name, run(pg, round)] variant alternately `rounds` times on one PostgreSQL; returns the rows. */
+async function runRounds({ rounds, variants, postgres = {} }) {
+  const pg = await startPostgres(postgres);
+  const rows = [];
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      for (const [name, run] of variants) {
+        const row = { round, ...(await run(pg, round, name)) };
+        rows.push(row);
+        process.stdout.write(`${JSON.stringify(row)}\n`);
+      }
+    }
+  } finally {
+    await pg.stop();
+  }
+  return rows;
+}
+
+function markdownTable(columns, rows) {
+  return [
+    '',
+    `| ${columns.map(([h]) => h).join(' | ')} |`,
+    `| ${columns.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${columns.map(([, cell]) => cell(r)).join(' | ')} |`),
+    '',
+  ].join('\n');
+}
+
+module.exports = { runRounds, markdownTable };
