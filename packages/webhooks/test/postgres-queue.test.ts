@@ -3,6 +3,7 @@ import { createLogger } from '@devops/logger';
 import { startPostgres, type PostgresServer } from '@devops/testkit';
 import { PassThrough } from 'node:stream';
 import { createPostgresQueue } from '../src/postgres/create-postgres-queue';
+import { queueNameFor } from '../src/postgres/open-pg-boss';
 import { describeEventQueueContract } from './contract/describe-event-queue-contract';
 
 let server: PostgresServer;
@@ -66,4 +67,34 @@ describe('PostgreSQL queue workers', () => {
       await q.stop();
     }
   }, 30_000);
+});
+
+describe('PostgreSQL queue storage', () => {
+  it('keeps finished events as long as their Idempotency-Keys are remembered, also on a queue an earlier version made', async () => {
+    const app = `retention-${++apps}`;
+    // As the previous version created it: finished jobs deleted after an hour.
+    const { PgBoss } = await import('pg-boss');
+    const boss = new PgBoss({ connectionString: url, schedule: false });
+    await boss.start();
+    await boss.createQueue(queueNameFor(app), { policy: 'key_strict_fifo', deleteAfterSeconds: 3_600 });
+    await boss.stop({ graceful: false });
+
+    const q = createPostgresQueue({
+      db,
+      url,
+      app,
+      policy: { baseDelayMs: 10, maxDelayMs: 40, maxAgeMs: 60_000, holdMaxMs: 60_000 },
+      dedupeRetentionMs: 3 * 24 * 3_600_000,
+    });
+    try {
+      await q.depth(); // opens pg-boss and the queue
+      const { rows } = await db.query<{ deletion_seconds: number }>(
+        'SELECT deletion_seconds FROM pgboss.queue WHERE name = $1',
+        [queueNameFor(app)],
+      );
+      expect(rows).toEqual([{ deletion_seconds: 3 * 24 * 3_600 }]);
+    } finally {
+      await q.stop();
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { JobWithMetadata } from 'pg-boss' with { 'resolution-mode': 'import' };
 import { migrate, type Database, type DatabaseClient } from '@devops/db';
 import { decideAfterFailure } from '../queue/decide-after-failure';
@@ -39,14 +39,26 @@ interface JobData {
 }
 
 type Adapter = { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
-const adapt = (client: DatabaseClient): Adapter => ({
+const adapt = (client: {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}): Adapter => ({
   executeSql: (text, values) => client.query(text, values),
 });
+
+/** A job id (UUID-shaped, version 8) that only this app's Idempotency-Key gives. */
+export function idFromKey(app: string, key: string): string {
+  const h = createHash('sha256').update(`webhooks\0${app}\0${key}`).digest();
+  h[6] = (h[6]! & 0x0f) | 0x80;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
 
 /**
  * The PostgreSQL EventQueue (with DATABASE_URL), on pg-boss: any number of
  * replicas enqueue and process from one queue. An event is one job, inserted
- * with its Idempotency-Key row in one transaction before enqueue() resolves.
+ * in one statement before enqueue() resolves; an Idempotency-Key gives the
+ * job's id, so a second delivery of it inserts nothing (a duplicate).
  * The queue's key_strict_fifo policy runs a project's events one at a time in
  * order; a failing event is put in pg-boss's retry state at the time
  * decideAfterFailure() chose, which holds the project's later events; past
@@ -60,25 +72,33 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
   const observer = opts.observer ?? {};
   const concurrency = Math.max(1, opts.concurrency ?? 4);
   const retentionMs = opts.dedupeRetentionMs ?? 7 * 24 * 3_600_000;
+  const pool = adapt(db);
   const fault = (err: unknown, event?: QueuedEvent) => opts.onFault?.(err, event);
 
   let ready: Promise<PgBossQueue> | undefined;
   const ensureReady = () =>
     (ready ??= (async () => {
       await migrate(db, 'webhooks', POSTGRES_QUEUE_MIGRATIONS);
-      return openPgBoss({ url: opts.url, app, max: concurrency + 3, onError: (err) => fault(err) });
+      return openPgBoss({
+        url: opts.url,
+        app,
+        max: concurrency + 3,
+        keepFinishedSeconds: Math.ceil(retentionMs / 1000),
+        onError: (err) => fault(err),
+      });
     })().catch((err: unknown) => {
       ready = undefined;
       throw err;
     }));
 
-  const send = async (client: DatabaseClient, data: JobData, startAfter?: number, id?: string) => {
+  /** Inserts the job (through `via`: a transaction's client, or the pool) and returns its id, or null if that id exists. */
+  const send = async (via: Adapter, data: JobData, startAfter?: number, id?: string) => {
     const { boss, queue } = await ensureReady();
-    await boss.send(queue, data as unknown as object, {
+    return boss.send(queue, data as unknown as object, {
       ...(id ? { id } : {}),
       singletonKey: encodeOrderKey(data.event.orderKey),
       ...(startAfter !== undefined ? { startAfter: new Date(startAfter) } : {}),
-      db: adapt(client),
+      db: via,
     });
   };
 
@@ -89,7 +109,7 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
     async requeue(client, letter, raw) {
       const id = newId();
       await send(
-        client,
+        adapt(client),
         { event: { ...letter, id, receivedAt: now(), replayOf: letter.id }, raw, attempts: 0 },
         undefined,
         id,
@@ -170,7 +190,7 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
         } else {
           // Held long enough: the event goes behind the project's later events, and is retried at decision.at.
           await complete(dbx);
-          await send(client, { ...job.data, attempts: attempt, firstFailedAt }, decision.at);
+          await send(dbx, { ...job.data, attempts: attempt, firstFailedAt }, decision.at);
         }
       });
       wakeAt(decision.at);
@@ -199,6 +219,7 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
     timer.unref();
     wakeTimers.add(timer);
   };
+  // Idempotency-Keys are job ids now; earlier versions kept them in webhook_deliveries, emptied as they age.
   const forgetOldKeys = () =>
     db
       .query(
@@ -220,7 +241,7 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
   return {
     async enqueue(event) {
       await ensureReady();
-      const id = newId();
+      const id = event.idempotencyKey === null ? newId() : idFromKey(app, event.idempotencyKey);
       const queued: QueuedEvent = {
         id,
         deliveryId: event.deliveryId,
@@ -230,18 +251,11 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
         orderKey: event.orderKey,
         receivedAt: now(),
       };
-      return db.transaction(async (client) => {
-        if (event.idempotencyKey !== null) {
-          const seen = await client.query(
-            `INSERT INTO webhook_deliveries (app, idempotency_key, event_id) VALUES ($1, $2, $3)
-             ON CONFLICT (app, idempotency_key) DO NOTHING`,
-            [app, event.idempotencyKey, id],
-          );
-          if (seen.rowCount === 0) return { status: 'duplicate' as const };
-        }
-        await send(client, { event: queued, raw: event.raw, attempts: 0 }, undefined, id);
-        return { status: 'accepted' as const, id };
-      });
+      // One statement, no transaction: an event with an Idempotency-Key gets the job id derived
+      // from it, and pg-boss's insert does nothing when that id is already in the queue (finished
+      // jobs are kept for the retention period, which is what "already seen" means).
+      const jobId = await send(pool, { event: queued, raw: event.raw, attempts: 0 }, undefined, id);
+      return jobId === null ? { status: 'duplicate' as const } : { status: 'accepted' as const, id };
     },
     async start(process) {
       const pg = await ensureReady();

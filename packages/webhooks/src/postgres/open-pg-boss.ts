@@ -22,12 +22,15 @@ export function encodeOrderKey(orderKey: string): string {
  * app's queue exists with the policy the port needs: `key_strict_fifo` (one
  * event of a project at a time, in order; a job in retry holds its key),
  * heartbeats (a replica that dies mid-event has it retried by another within
- * about 15 s), retries decided by us (a high limit; we set each retry's time).
+ * about 15 s), retries decided by us (a high limit; we set each retry's time),
+ * finished jobs kept as long as Idempotency-Keys are remembered (their ids).
  */
 export async function openPgBoss(opts: {
   url: string;
   app: string;
   max: number;
+  /** How long a finished job (and so its Idempotency-Key, which is its id) is kept, in seconds. */
+  keepFinishedSeconds: number;
   onError: (err: unknown) => void;
 }): Promise<PgBossQueue> {
   // pg-boss is an ES module; this package compiles to CommonJS.
@@ -43,7 +46,12 @@ export async function openPgBoss(opts: {
   boss.on('error', opts.onError);
   await boss.start();
   const queue = queueNameFor(opts.app);
-  if (!(await boss.getQueue(queue))) {
+  const existing = await boss.getQueue(queue);
+  if (existing && existing.deleteAfterSeconds !== opts.keepFinishedSeconds) {
+    // A queue made by an earlier version kept finished jobs for an hour only.
+    await boss.updateQueue(queue, { deleteAfterSeconds: opts.keepFinishedSeconds });
+  }
+  if (!existing) {
     try {
       await boss.createQueue(queue, {
         policy: 'key_strict_fifo',
@@ -53,7 +61,7 @@ export async function openPgBoss(opts: {
         heartbeatSeconds: 10,
         expireInSeconds: 3_600,
         retentionSeconds: 14 * 24 * 3_600,
-        deleteAfterSeconds: 3_600,
+        deleteAfterSeconds: opts.keepFinishedSeconds,
       });
     } catch (err) {
       // Another replica created it at the same moment.
