@@ -44,6 +44,8 @@ export interface WebhookReceiverOptions {
   /** Other secret values to scrub from stored and logged error messages. */
   secrets?: string[];
   now?: () => number;
+  /** The queue's timer (tests: a clock of their own, with `now`); see EventQueueOptions.setTimer. */
+  setTimer?: (fn: () => void, ms: number) => () => void;
   random?: () => number;
 }
 
@@ -90,6 +92,7 @@ export function createWebhookReceiver(opts: WebhookReceiverOptions): WebhookRece
     policy,
     concurrency: Math.max(1, opts.concurrency ?? 4),
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.setTimer ? { setTimer: opts.setTimer } : {}),
     ...(opts.random ? { random: opts.random } : {}),
     mask,
     observer: reportQueueOutcomes(log, metrics),

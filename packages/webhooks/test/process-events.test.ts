@@ -14,6 +14,7 @@ import {
 import type { RetryState } from '../src';
 import type { DeadLetterFile as DeadLetter } from '../src/spool/create-spool-dead-letters';
 import { createSpoolDeadLetters } from '../src/spool/create-spool-dead-letters';
+import { createAutoClock } from './support/auto-clock';
 
 describe('background processing: retries, dead letters, order', () => {
   const spoolDir = useSpoolDirs();
@@ -22,14 +23,16 @@ describe('background processing: retries, dead letters, order', () => {
     const attempts: Array<{ at: number; attempt: number }> = [];
     const dir = await spoolDir();
     let stateAfterFirstFailure: RetryState | undefined;
+    const clock = createAutoClock();
     const r = await startReceiver({
       spoolDir: dir,
       retry: { baseDelayMs: 100, maxDelayMs: 10_000 },
       random: () => 0.5,
+      ...clock,
       handlers: {
         merge_request: {
           handle: async ({ attempt }) => {
-            attempts.push({ at: Date.now(), attempt });
+            attempts.push({ at: clock.now(), attempt });
             if (attempt === 2) {
               const [file] = (await r.spooled()).map((f) => f.replace('.event.json', '.state.json'));
               stateAfterFirstFailure = JSON.parse(await readFile(path.join(dir, file!), 'utf8'));
@@ -43,11 +46,11 @@ describe('background processing: retries, dead letters, order', () => {
       expect((await post(r.url, mrEvent('flaky'))).status).toBe(202);
       await r.receiver.idle();
       expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
-      // base 100 ms, equal jitter at 0.5: 75 ms, then 150 ms
+      // base 100 ms, equal jitter at 0.5: 75 ms, then 150 ms (in the receiver's clock)
       const gap1 = attempts[1]!.at - attempts[0]!.at;
       const gap2 = attempts[2]!.at - attempts[1]!.at;
-      expect(gap1).toBeGreaterThanOrEqual(70);
-      expect(gap2).toBeGreaterThanOrEqual(140);
+      expect(gap1).toBeGreaterThanOrEqual(75);
+      expect(gap2).toBeGreaterThanOrEqual(150);
       expect(stateAfterFirstFailure).toMatchObject({
         attempts: 1,
         lastError: 'TemporaryError: GitLab said no (1)',
@@ -150,9 +153,11 @@ describe('background processing: retries, dead letters, order', () => {
 
   it('gives up after maxAgeMs and dead-letters with the last error', async () => {
     let calls = 0;
+    const clock = createAutoClock();
     const r = await startReceiver({
       spoolDir: await spoolDir(),
       retry: { baseDelayMs: 20, maxDelayMs: 40, maxAgeMs: 300 },
+      ...clock,
       handlers: {
         merge_request: {
           handle: async () => {
@@ -163,10 +168,10 @@ describe('background processing: retries, dead letters, order', () => {
       },
     });
     try {
-      const t0 = Date.now();
+      const t0 = clock.now();
       await post(r.url, mrEvent('too-long'));
       await r.receiver.idle();
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+      expect(clock.now() - t0).toBeGreaterThanOrEqual(300);
       // Retried (how often depends on the machine's speed), then dead-lettered.
       expect(calls).toBeGreaterThanOrEqual(2);
       const [file] = await r.dead();
@@ -182,13 +187,15 @@ describe('background processing: retries, dead letters, order', () => {
 
   it("waits at least a TemporaryError's retryAfterMs when it is longer than our own backoff", async () => {
     const at: number[] = [];
+    const clock = createAutoClock();
     const r = await startReceiver({
       spoolDir: await spoolDir(),
       retry: { baseDelayMs: 5 },
+      ...clock,
       handlers: {
         merge_request: {
           handle: async () => {
-            at.push(Date.now());
+            at.push(clock.now());
             if (at.length === 1)
               throw new TemporaryError('429 Too Many Requests', { status: 429, retryAfterMs: 400 });
           },
@@ -199,7 +206,7 @@ describe('background processing: retries, dead letters, order', () => {
       await post(r.url, mrEvent('rate-limited'));
       await r.receiver.idle();
       expect(at).toHaveLength(2);
-      expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(390);
+      expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(400);
     } finally {
       await r.close();
     }
@@ -335,10 +342,12 @@ describe('background processing: retries, dead letters, order', () => {
     const stoppedAt = Date.now();
 
     const seen: Array<{ attempt: number; at: number }> = [];
+    const clock = createAutoClock();
     const r2 = await startReceiver({
       spoolDir: dir,
+      ...clock,
       handlers: {
-        merge_request: { handle: async ({ attempt }) => void seen.push({ attempt, at: Date.now() }) },
+        merge_request: { handle: async ({ attempt }) => void seen.push({ attempt, at: clock.now() }) },
       },
     });
     try {

@@ -9,5 +9,6 @@ describeEventQueueContract('local spool', async () => {
   return {
     open: async (options) => createSpoolQueue({ ...options, dir, replayScanMs: 20 }),
     destroy: () => rm(dir, { recursive: true, force: true }),
+    virtualTime: true,
   };
 });

@@ -90,6 +90,12 @@ export interface EventQueueOptions {
   /** Events handled at once (never two of one orderKey). Default 4. */
   concurrency?: number;
   now?: () => number;
+  /**
+   * Calls `fn` after `ms` (default an unref'd setTimeout); returns a cancel. With `now`, a test's
+   * clock: the spool's waits (backoff, Retry-After, hold) then pass in that clock's time. The
+   * PostgreSQL queue ignores both: pg-boss compares start times with the database's clock.
+   */
+  setTimer?: (fn: () => void, ms: number) => () => void;
   random?: () => number;
   /** Scrubs secret values from error texts before they are stored. */
   mask?: (text: string) => string;
@@ -151,4 +157,11 @@ export interface EventQueue {
   readonly deadLetters: DeadLetters;
   /** The storage's state for /healthz, where it can go away (PostgreSQL); never throws. */
   health?(): Promise<{ database: 'up' | 'down'; error?: string }>;
+}
+
+/** EventQueueOptions.setTimer's default: a real timer that does not keep the process alive. */
+export function realTimer(fn: () => void, ms: number): () => void {
+  const timer = setTimeout(fn, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
 }

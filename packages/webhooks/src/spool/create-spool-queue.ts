@@ -4,7 +4,7 @@ import path from 'node:path';
 import { syncDir } from '@devops/durable-fs';
 import { createDeliveryLog } from '../create-delivery-log';
 import { createSpool } from '../create-spool';
-import type { EventQueue, EventQueueOptions } from '../queue/event-queue';
+import { realTimer, type EventQueue, type EventQueueOptions } from '../queue/event-queue';
 import type { SpooledEvent, WebhookPayload } from '../types';
 import {
   createSpoolDeadLetters,
@@ -54,6 +54,7 @@ export function createSpoolQueue(opts: SpoolQueueOptions): EventQueue {
     policy: opts.policy,
     concurrency: Math.max(1, opts.concurrency ?? 4),
     now,
+    setTimer: opts.setTimer ?? realTimer,
     random: opts.random ?? Math.random,
     mask: opts.mask ?? ((t) => t),
     observer: opts.observer ?? {},

@@ -11,6 +11,8 @@ export interface SpoolWorkerDeps {
   policy: QueuePolicy;
   concurrency: number;
   now: () => number;
+  /** Calls `fn` after `ms` of `now`'s time; returns a cancel. */
+  setTimer: (fn: () => void, ms: number) => () => void;
   random: () => number;
   mask: (text: string) => string;
   observer: QueueObserver;
@@ -54,7 +56,7 @@ export function createSpoolWorker(deps: SpoolWorkerDeps): SpoolWorker {
   const queued = new Set<string>();
   const inflight = new Map<string, { key: string; job: Promise<void> }>();
   let processEvent: ProcessEvent | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let cancelTimer: (() => void) | undefined;
   let idleWaiters: Array<() => void> = [];
 
   const checkIdle = () => {
@@ -65,8 +67,8 @@ export function createSpoolWorker(deps: SpoolWorkerDeps): SpoolWorker {
   };
 
   const schedule = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
+    cancelTimer?.();
+    cancelTimer = undefined;
     if (!processEvent) return;
     const now = deps.now();
     const busy = new Set([...inflight.values()].map((f) => f.key));
@@ -95,8 +97,7 @@ export function createSpoolWorker(deps: SpoolWorkerDeps): SpoolWorker {
       }
     }
     if (wakeAt !== Infinity) {
-      timer = setTimeout(schedule, Math.max(0, wakeAt - now));
-      timer.unref();
+      cancelTimer = deps.setTimer(schedule, Math.max(0, wakeAt - now));
     }
   };
 

@@ -4,9 +4,12 @@
  *
  *   describeEventQueueContract('spool', async () => ({ open: (o) => createSpoolQueue({...o, dir}), destroy }));
  *
- * Timing is short and real (tens of milliseconds); assertions are outcomes and
- * lower bounds only (an event did not run before its hold ended), never upper
- * wall-clock bounds.
+ * Waits are asserted in the queue's own clock: a fixture with `virtualTime`
+ * (the spool) runs on an auto-advancing test clock, so its backoffs, Retry-Afters
+ * and holds pass at once; PostgreSQL keeps real time (pg-boss compares start
+ * times with the database's clock), with waits of tens of milliseconds. Either
+ * way the assertions are outcomes and lower bounds in that clock (an event did
+ * not run before its hold ended), never upper bounds.
  */
 import { ConflictError, NotFoundError, PermanentError, RefusedError, TemporaryError } from '@devops/errors';
 import type {
@@ -19,6 +22,7 @@ import type {
   QueuePolicy,
 } from '../../src/queue/event-queue';
 import type { WebhookPayload } from '../../src/types';
+import { createAutoClock } from '../support/auto-clock';
 
 export interface QueueFixture {
   /**
@@ -28,6 +32,8 @@ export interface QueueFixture {
   open(options: EventQueueOptions): Promise<EventQueue>;
   /** Removes the storage; every queue opened has been stopped. */
   destroy(): Promise<void>;
+  /** The queue honours EventQueueOptions.now/setTimer: its waits pass in a test clock's time. */
+  virtualTime?: boolean;
 }
 
 export const FAST_POLICY: QueuePolicy = {
@@ -66,11 +72,14 @@ function newEvent(project: number, n: number, idempotencyKey: string | null = nu
   };
 }
 
-/** A processor that records every run; `behave` may throw to fail the run. */
-function recorder(behave: (payload: WebhookPayload, attempt: number) => Promise<void> | void = () => {}) {
+/** A processor that records every run (at the queue's clock's time); `behave` may throw to fail the run. */
+function recordRuns(
+  now: () => number,
+  behave: (payload: WebhookPayload, attempt: number) => Promise<void> | void = () => {},
+) {
   const runs: Run[] = [];
   const process: ProcessEvent = async (event, payload, attempt) => {
-    const run: Run = { event, payload, attempt, at: Date.now(), outcome: 'failed' };
+    const run: Run = { event, payload, attempt, at: now(), outcome: 'failed' };
     runs.push(run);
     await behave(payload, attempt);
     run.outcome = 'ok';
@@ -99,8 +108,12 @@ export function describeEventQueueContract(name: string, createFixture: () => Pr
   describe(`EventQueue contract: ${name}`, () => {
     let fixture: QueueFixture;
     let opened: EventQueue[] = [];
+    /** The queues' clock: a test clock where the fixture honours one, else real time. */
+    let clock: { now: () => number; setTimer?: (fn: () => void, ms: number) => () => void };
+    const recorder = (behave?: (payload: WebhookPayload, attempt: number) => Promise<void> | void) =>
+      recordRuns(clock.now, behave);
     const open = async (overrides: Partial<EventQueueOptions> = {}) => {
-      const q = await fixture.open({ policy: FAST_POLICY, ...overrides });
+      const q = await fixture.open({ policy: FAST_POLICY, ...clock, ...overrides });
       opened.push(q);
       return q;
     };
@@ -112,6 +125,7 @@ export function describeEventQueueContract(name: string, createFixture: () => Pr
     beforeEach(async () => {
       fixture = await createFixture();
       opened = [];
+      clock = fixture.virtualTime ? createAutoClock() : { now: Date.now };
     });
     afterEach(async () => {
       for (const q of opened) await q.stop();
@@ -278,7 +292,7 @@ export function describeEventQueueContract(name: string, createFixture: () => Pr
       const r = recorder(() => {
         throw new TemporaryError('GitLab unreachable: ECONNREFUSED');
       });
-      const enqueuedAt = Date.now();
+      const enqueuedAt = clock.now();
       await q.enqueue(newEvent(1, 1));
       await q.start(r.process);
       await q.idle();
