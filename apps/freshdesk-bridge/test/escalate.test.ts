@@ -325,27 +325,31 @@ describe('duplicates and resume', () => {
 });
 
 describe('rate limits', () => {
+  // The clients' waits are recorded, not slept: what they asked to wait is what is asserted.
   it('waits out 429s from GitLab (Retry-After) and succeeds', async () => {
-    b = await startBridge();
+    const waits: number[] = [];
+    b = await startBridge({ gitlabRetry: { sleep: async (ms) => void waits.push(ms) } });
     const { ticket } = seedTicket(b.freshdesk, { conversations: 3 });
     b.gitlab.injectFault({ status: 429, retryAfter: 1, times: 2, method: 'POST', path: /\/notes$/ });
-    const started = Date.now();
     const res = await b.escalate(ticket.id);
     expect(res.status).toBe(201);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    // Retry-After: 1, plus up to one backoff step (5 ms), twice
+    expect(waits).toHaveLength(2);
+    for (const ms of waits) expect(ms).toBeGreaterThanOrEqual(1000);
     const body = await readJson(res);
     expect(b.notes(body.issue.iid)).toHaveLength(3);
     expect(b.gitlab.requests.filter((r) => r.status === 429)).toHaveLength(2);
   });
 
   it('waits out 429s from Freshdesk (Retry-After) and succeeds', async () => {
-    b = await startBridge();
+    const waits: number[] = [];
+    b = await startBridge({ freshdeskRetry: { sleep: async (ms) => void waits.push(ms) } });
     const { ticket } = seedTicket(b.freshdesk, { conversations: 3 });
     b.freshdesk.injectFault({ status: 429, retryAfter: 1, times: 2, host: 'api', path: '/conversations' });
-    const started = Date.now();
     const res = await b.escalate(ticket.id);
     expect(res.status).toBe(201);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    expect(waits).toHaveLength(2);
+    for (const ms of waits) expect(ms).toBeGreaterThanOrEqual(1000);
     expect(b.notes((await readJson(res)).issue.iid)).toHaveLength(3);
     expect(b.freshdesk.requests.filter((r) => r.status === 429)).toHaveLength(2);
   });

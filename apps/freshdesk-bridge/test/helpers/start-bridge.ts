@@ -43,7 +43,7 @@ export interface StartOptions {
   gitlabRetry?: RetryOptions;
   /** How the Freshdesk client resolves attachment hosts (default: the system resolver). */
   resolveHost?: ResolveHost;
-  freshdeskRetry?: { retries?: number; baseDelayMs?: number; maxDelayMs?: number };
+  freshdeskRetry?: RetryOptions;
   notePacing?: { perMinute: number; burst: number };
   gitlabDouble?: GitLabDouble;
   freshdeskDouble?: FreshdeskDouble;
