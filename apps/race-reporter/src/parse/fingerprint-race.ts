@@ -9,7 +9,11 @@ import { findRaceFunction } from './find-race-function';
  */
 export function fingerprintRace(accesses: Access[]): string {
   const first = findRaceFunction(accesses[0]);
-  const second = accesses.length > 1 ? findRaceFunction(accesses[1]) : first;
+  return fingerprintFunctions(first, accesses.length > 1 ? findRaceFunction(accesses[1]) : first);
+}
+
+/** The fingerprint of a race between the functions of its first and second access. */
+export function fingerprintFunctions(first: string, second: string): string {
   const functions = [first, second].sort();
   return createHash('sha256')
     .update(`go-data-race\n${functions.join('\n')}`)
