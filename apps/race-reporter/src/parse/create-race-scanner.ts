@@ -39,8 +39,9 @@ interface OpenReport {
   line: number;
   prefix: string;
   strip: (line: string) => string;
-  /** Kept lines in `lines[0..kept)`; the rest of the array is empty strings. */
-  lines: string[];
+  /** The kept lines, UTF-8, one after another: line i ends at `ends[i]`. */
+  text: Buffer;
+  ends: number[];
   kept: number;
   chars: number;
   seen: number;
@@ -56,12 +57,14 @@ interface OpenReport {
  * LINE_KEEP_BYTES (longer ones are followed by followLongLine and marked as
  * cut), a report at most REPORT_KEEP_CHARS and keepLines lines.
  *
- * The open report lives in one record and one array reused for every report;
- * a report's own array is made only when it closes. A fresh record per report
- * (an object literal) let V8 decide, in about one run in five, to allocate
- * every such record in the old generation: each then held its report's lines
- * there until a full collection (~50 MB of garbage over 66,700 tiny reports;
- * bench/RESULTS.md).
+ * The open report lives in one record reused for every report, its kept
+ * lines as UTF-8 in one reused buffer; they become strings again only when the
+ * report closes. Garbage therefore dies young: a fresh record per report let
+ * V8 allocate the records in the old generation, holding their lines there
+ * until a full collection (~50 MB over 66,700 tiny reports), and a report's
+ * lines held as strings while it is read (up to 256 Ki chars, across many
+ * young collections) were promoted, ~30 MB over the 64 blocks of the hostile
+ * corpus's binary garbage (bench/RESULTS.md).
  */
 export function createRaceScanner(opts: ScannerOptions) {
   const maxReportLines = opts.maxReportLines ?? 5000;
@@ -75,12 +78,15 @@ export function createRaceScanner(opts: ScannerOptions) {
     line: 0,
     prefix: '',
     strip: (text) => text,
-    lines: [],
+    text: Buffer.allocUnsafe(64 * 1024),
+    ends: [],
     kept: 0,
     chars: 0,
     seen: 0,
     cutLines: 0,
   };
+  /** Where a closing report's lines are decoded before they are copied out (reused, like `record`). */
+  const decoded: string[] = [];
   /** `record` while a report is open. */
   let open: OpenReport | null = null;
   let long: ReturnType<typeof followLongLine> | null = null;
@@ -93,24 +99,38 @@ export function createRaceScanner(opts: ScannerOptions) {
     record.line = lineNo;
     record.prefix = prefix;
     record.strip = strip;
-    record.lines[0] = first;
-    record.kept = 1;
+    record.kept = 0;
+    keep(first);
     record.chars = first.length;
     record.seen = 1;
     record.cutLines = cut ? 1 : 0;
     open = record;
   }
 
-  /** The open report is done with: its lines are let go (no stale string stays referenced). */
+  /** Appends a line to the open report's kept text (the buffer grows to the largest report kept). */
+  function keep(text: string): void {
+    const used = record.kept > 0 ? record.ends[record.kept - 1]! : 0;
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    const need = used + text.length * 3;
+    if (record.text.length < need) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, record.text.length * 2));
+      record.text.copy(bigger, 0, 0, used);
+      record.text = bigger;
+    }
+    record.ends[record.kept++] = used + record.text.write(text, used);
+  }
+
   function close(): void {
-    record.lines.fill('', 0, record.kept);
     record.kept = 0;
     open = null;
   }
 
-  /** Passes the open report on (its lines copied out of the reused array), then closes it. */
+  /** Passes the open report on (its kept lines decoded again), then closes it. */
   function emit(report: OpenReport, endOffset: number, cutShort: boolean): void {
-    const lines = report.lines.slice(0, report.kept);
+    for (let i = 0, from = 0; i < report.kept; from = report.ends[i++]!)
+      decoded[i] = report.text.toString('utf8', from, report.ends[i]);
+    const lines = decoded.slice(0, report.kept);
+    decoded.fill('', 0, report.kept);
     const raw: RawReport = {
       startOffset: report.startOffset,
       endOffset,
@@ -151,7 +171,7 @@ export function createRaceScanner(opts: ScannerOptions) {
     open.seen++;
     const kept = open.strip(text);
     if (open.kept < keepLines && open.chars + kept.length + 1 <= REPORT_KEEP_CHARS) {
-      open.lines[open.kept++] = kept;
+      keep(kept);
       open.chars += kept.length + 1;
       if (cut) open.cutLines++;
     }
