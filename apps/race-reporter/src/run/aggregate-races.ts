@@ -2,7 +2,7 @@ import type { Logger } from '@devops/logger';
 import { describeError } from '@devops/errors';
 import type { ScanPosition } from '../parse/create-race-scanner';
 import type { RawReport } from '../parse/race-report';
-import { nameRaceReport } from '../parse/name-race-report';
+import { fingerprintRaceLines } from '../parse/fingerprint-race-lines';
 import { parseLoggedAt } from '../parse/parse-logged-at';
 import { parseRaceReport } from '../parse/parse-race-report';
 import { MAX_SOURCES, type RaceGroup } from './race-group';
@@ -55,18 +55,18 @@ export function createRaceAggregator(opts: { maxRaces: number; log: Logger }) {
     };
   }
 
-  function addNamed(raw: RawReport, file: FileRef): void {
-    // Named without its frames: only a race's first report is parsed in full (newGroup).
-    const name = nameRaceReport(raw.lines);
-    if (!name) {
+  function addReport(raw: RawReport, file: FileRef): void {
+    // Fingerprinted without its frames: only a race's first report is parsed in full (newGroup).
+    const fingerprint = fingerprintRaceLines(raw.lines);
+    if (!fingerprint) {
       stray++;
       return;
     }
-    if (raw.startOffset < (file.filed[name.fingerprint] ?? -1)) {
+    if (raw.startOffset < (file.filed[fingerprint] ?? -1)) {
       skippedFiled++;
       return;
     }
-    let group = groups.get(name.fingerprint);
+    let group = groups.get(fingerprint);
     if (!group && groups.size >= opts.maxRaces) {
       deferred++;
       if (!deferredFrom.has(file.cursorId))
@@ -77,7 +77,7 @@ export function createRaceAggregator(opts: { maxRaces: number; log: Logger }) {
     const seen = parseLoggedAt(raw.prefix) ?? file.mtime;
     if (!group) {
       group = newGroup(raw, file, seen);
-      groups.set(name.fingerprint, group);
+      groups.set(fingerprint, group);
     }
     group.occurrences++;
     if (group.sources.length < MAX_SOURCES) group.sources.push({ path: file.path, line: raw.line });
@@ -101,7 +101,7 @@ export function createRaceAggregator(opts: { maxRaces: number; log: Logger }) {
 
   function add(raw: RawReport, file: FileRef): void {
     try {
-      addNamed(raw, file);
+      addReport(raw, file);
     } catch (err) {
       broken++;
       opts.log.error(

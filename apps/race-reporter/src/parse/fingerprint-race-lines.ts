@@ -2,22 +2,17 @@ import { isRuntimeFunction, UNKNOWN_FUNCTION } from './find-race-function';
 import { fingerprintFunctions } from './fingerprint-race';
 import { ACCESS, FAILED_STACK, FILE_LINE, SECTION_END, stripArguments } from './parse-race-report';
 
-export interface RaceName {
-  /** What parseRaceReport would name the race after. */
-  function: string;
-  /** What parseRaceReport would give as its fingerprint. */
-  fingerprint: string;
-}
-
 /**
- * The function and fingerprint of a report without building its accesses and
- * frames: only the first two accesses count, and only up to each one's first
- * frame outside the Go runtime. Reads the lines exactly as parseAccesses does
- * (same patterns, same order of tests), so the result is parseRaceReport's;
- * null where that is null (no access: a stray `WARNING: DATA RACE`). Every
- * report is named this way; only a race's first report is parsed in full.
+ * The fingerprint of a report (RawReport.lines) without building its accesses
+ * and frames: only the first two accesses count, and only up to each one's
+ * first frame outside the Go runtime. Reads the lines exactly as
+ * parseAccesses does (same patterns, same order of tests), so the result is
+ * parseRaceReport's fingerprint; null where that gives null (no access: a
+ * stray `WARNING: DATA RACE`). Every report is fingerprinted this way; only a
+ * race's first report is parsed in full. Allocates no object of its own: one
+ * per report would be garbage V8 may choose to allocate in the old generation.
  */
-export function nameRaceReport(lines: readonly string[]): RaceName | null {
+export function fingerprintRaceLines(lines: readonly string[]): string | null {
   let accesses = 0;
   let inStack = false;
   let pending = false;
@@ -58,6 +53,5 @@ export function nameRaceReport(lines: readonly string[]): RaceName | null {
   }
   if (accesses === 0) return null;
   const last = own ?? firstFrame ?? UNKNOWN_FUNCTION;
-  if (accesses === 1) return { function: last, fingerprint: fingerprintFunctions(last, last) };
-  return { function: name0, fingerprint: fingerprintFunctions(name0, last) };
+  return fingerprintFunctions(accesses === 1 ? last : name0, last);
 }
