@@ -1,5 +1,5 @@
 import { startMain } from '@devops/cli';
-import { createGitLab } from '@devops/gitlab';
+import type { GitLabPort } from '@devops/gitlab';
 import { optionalGitLabConfig, settingsFor } from './config';
 import { runAndRecord } from './run/run-and-record';
 import { openStateStore } from './state/open-state-store';
@@ -36,7 +36,12 @@ startMain({
       : (config as unknown as NonNullable<ReturnType<typeof optionalGitLabConfig>>);
     const gitlab = gl
       ? {
-          port: createGitLab({ url: gl.GITLAB_URL, token: gl.GITLAB_TOKEN, log }),
+          // Loaded when the run first needs GitLab: gitbeaker in the process during the scan raised
+          // the hostile corpus's peak RSS by ~40 MiB without --max-semi-space-size (bench/RESULTS.md).
+          connect: async (): Promise<GitLabPort> => {
+            const { createGitLab } = await import('@devops/gitlab');
+            return createGitLab({ url: gl.GITLAB_URL, token: gl.GITLAB_TOKEN, log });
+          },
           project: /^\d+$/.test(gl.RACE_REPORTER_PROJECT)
             ? Number(gl.RACE_REPORTER_PROJECT)
             : gl.RACE_REPORTER_PROJECT,

@@ -49,6 +49,35 @@ describe('race-reporter CLI (real process)', () => {
     expect(noLogs.stderr).toMatch(/RACE_REPORTER_LOGS/);
   });
 
+  it('loads the GitLab client (gitbeaker) only when a run has something to file or list', async () => {
+    const double = await startGitLabDouble();
+    try {
+      double.addProject({ path: 'qa/lazy' });
+      const dir = tempDir('cli-lazy');
+      const flag = path.join(dir, 'gitbeaker-loaded');
+      const env = {
+        GITLAB_URL: double.url,
+        GITLAB_TOKEN: double.token,
+        RACE_REPORTER_PROJECT: 'qa/lazy',
+        NODE_OPTIONS: `-r ${path.join(__dirname, 'gitbeaker-loaded.cjs')}`,
+        GITBEAKER_LOADED_FILE: flag,
+      };
+      const loaded = async (args: string[], extra: Record<string, string> = env) => {
+        const out = await cli(args, extra, dir);
+        expect(out.code).toBe(0);
+        return fs.readFileSync(flag, 'utf8');
+      };
+      const noRace = path.join(dir, 'quiet.log');
+      fs.writeFileSync(noRace, 'nothing raced\n');
+      const { GITLAB_URL: _u, GITLAB_TOKEN: _t, ...noGitLab } = env;
+      expect(await loaded(['--dry-run', path.join(fixtures, 'two-reports.log')], noGitLab)).toBe('false');
+      expect(await loaded([noRace])).toBe('false');
+      expect(await loaded([path.join(fixtures, 'two-reports.log')])).toBe('true');
+    } finally {
+      await double.close();
+    }
+  });
+
   it('files issues through the real client (exit 0); a damaged state file is exit 1; a held lock is exit 2', async () => {
     const double = await startGitLabDouble();
     try {

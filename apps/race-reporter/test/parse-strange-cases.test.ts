@@ -1,4 +1,4 @@
-import { createRaceScanner } from '../src/parse/create-race-scanner';
+import { createRaceScanner, REPORT_KEEP_CHARS } from '../src/parse/create-race-scanner';
 import { buildPrefixStripper } from '../src/parse/build-prefix-stripper';
 import { parseRaceReport, stripArguments } from '../src/parse/parse-race-report';
 import type { RawReport } from '../src/parse/race-report';
@@ -126,5 +126,63 @@ describe('scanner: strange cases', () => {
     const end = scanner.finish();
     expect(end.abandoned).toBe(1);
     expect(reports.map((r) => parseRaceReport(r)?.title)).toEqual(['Data race in main.a']);
+  });
+});
+
+describe("scanner: a report's lines as read", () => {
+  /** `lines` as a log holds them: each with a prefix and CRLF; the WARNING line first. */
+  const logOf = (reports: Buffer[][]) =>
+    Buffer.concat(
+      reports.flatMap((lines) => [
+        ...lines.flatMap((l) => [Buffer.from('[svc] '), l, Buffer.from('\r\n')]),
+        Buffer.from('[svc] ==================\r\n'),
+      ]),
+    );
+  const b = (text: string) => Buffer.from(text);
+  const odd = Buffer.concat([b('  main.ünï(✓ 🦀 '), Buffer.from([0xff, 0xfe, 0xe2, 0x9c]), b(')')]);
+  const long = [
+    b('WARNING: DATA RACE'),
+    b('Write at 0x1 by goroutine 1:'),
+    odd,
+    b('      /srv/ö.go:1 +0x1'),
+    b(''),
+    b('Previous read at 0x1 by goroutine 2:'),
+    b('  main.b()'),
+  ];
+  const short = [b('WARNING: DATA RACE'), b('Read at 0x2 by main goroutine:'), b('  main.c()')];
+
+  function scanBytes(bytes: Buffer, size: number): RawReport[] {
+    const reports: RawReport[] = [];
+    const scanner = createRaceScanner({ start: { offset: 0, line: 1 }, onReport: (r) => reports.push(r) });
+    for (let i = 0; i < bytes.length; i += size) scanner.push(bytes.subarray(i, i + size));
+    scanner.finish(true);
+    return reports;
+  }
+
+  it.each([1, 7, 4096])('in chunks of %i bytes, none carried into the next report', (size) => {
+    const reports = scanBytes(logOf([long, short, long]), size);
+    const expected = [long, short, long].map((lines) => lines.map((l) => l.toString('utf8')));
+    expect(reports.map((r) => r.lines)).toEqual(expected);
+    expect(reports.map((r) => r.droppedLines)).toEqual([0, 0, 0]);
+    expect(reports[0]!.lines[2]).toContain('\uFFFD');
+  });
+
+  it('a report of ~390 KB of 3-byte characters (lines under 4 KiB) comes out whole', () => {
+    const checks = Array.from({ length: 180 }, (_, i) => b(`  main.w${i}(${'✓'.repeat(100 + i * 7)})`));
+    const big = [...long, ...checks];
+    const reports = scanBytes(logOf([big, short]), 65536);
+    expect(reports.map((r) => r.lines)).toEqual([big.map(String), short.map(String)]);
+  });
+
+  it('past REPORT_KEEP_CHARS the rest is counted, not kept, and the next report starts afresh', () => {
+    const wide = b(`  main.wide(${'é'.repeat(1000)})`);
+    const many = [...long, ...Array.from({ length: 400 }, () => wide)];
+    const reports = scanBytes(logOf([many, short]), 65536);
+    const keptWide = reports[0]!.lines.length - long.length;
+    expect(reports[0]!.lines).toEqual(many.slice(0, long.length + keptWide).map(String));
+    expect(keptWide * (wide.toString().length + 1)).toBeLessThanOrEqual(REPORT_KEEP_CHARS);
+    expect((keptWide + 1) * (wide.toString().length + 1)).toBeGreaterThan(REPORT_KEEP_CHARS - 1000);
+    expect(reports[0]!.droppedLines).toBe(400 - keptWide);
+    expect(reports[1]!.lines).toEqual(short.map(String));
   });
 });

@@ -82,7 +82,7 @@ export async function run(
     dryRun: false,
     host: 'test-host-1',
     labels: ['race condition'],
-    gitlab: port ? { port, project } : null,
+    gitlab: port ? { connect: async () => port, project } : null,
     log,
     now: () => new Date('2024-05-01T03:15:00Z'),
     ...rest,

@@ -38,9 +38,9 @@ export async function* openLogStream(
     }
   }
   // Every inflated chunk is a new buffer (zlib streams cannot fill a caller's one): garbage outside
-  // the V8 heap, freed only when a collection finds its Buffer dead. Measured (bench/RESULTS.md): a 1 GiB
-  // gz bomb peaks at ~113 MiB with 64 KiB chunks, ~90 MiB with 32 KiB at the same speed, ~77 MiB with
-  // 16 KiB but three times slower.
+  // the V8 heap, freed only when a collection finds its Buffer dead. Measured (bench/RESULTS.md), a 1 GiB
+  // gz bomb alone with --max-semi-space-size=1 (without): 92 (139) MiB with 64 KiB chunks, 2-3x faster;
+  // 85 (110) with 32 KiB; 79 (98) with 16 KiB, 40% slower.
   const raw = fs.createReadStream(filePath, { highWaterMark: Math.min(chunkBytes, 64 * 1024) });
   const gunzip = raw.pipe(createGunzip({ chunkSize: Math.min(chunkBytes, GZ_CHUNK_BYTES) }));
   raw.on('error', (err) => gunzip.destroy(err));

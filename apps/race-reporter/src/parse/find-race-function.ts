@@ -7,7 +7,12 @@ const RUNTIME_PREFIXES = ['runtime.', 'internal/', 'sync/atomic.'];
 export const UNKNOWN_FUNCTION = '<unknown>';
 
 export function isRuntimeFrame(frame: Frame): boolean {
-  return RUNTIME_PREFIXES.some((p) => frame.function.startsWith(p));
+  return isRuntimeFunction(frame.function);
+}
+
+/** `runtime.mapassign_faststr`, `internal/race.Write`, `sync/atomic.AddInt32`: the Go runtime's. */
+export function isRuntimeFunction(fn: string): boolean {
+  return RUNTIME_PREFIXES.some((p) => fn.startsWith(p));
 }
 
 /**

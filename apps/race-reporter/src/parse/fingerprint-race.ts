@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Access } from './race-report';
 import { findRaceFunction } from './find-race-function';
 
@@ -9,10 +9,15 @@ import { findRaceFunction } from './find-race-function';
  */
 export function fingerprintRace(accesses: Access[]): string {
   const first = findRaceFunction(accesses[0]);
-  const second = accesses.length > 1 ? findRaceFunction(accesses[1]) : first;
-  const functions = [first, second].sort();
-  return createHash('sha256')
-    .update(`go-data-race\n${functions.join('\n')}`)
-    .digest('hex')
-    .slice(0, 16);
+  return fingerprintFunctions(first, accesses.length > 1 ? findRaceFunction(accesses[1]) : first);
+}
+
+/**
+ * The fingerprint of a race between the functions of its first and second access: called for every
+ * report, so it makes no array and no Hash object (garbage V8 may choose to allocate in the old
+ * generation), only the hashed text and the hash.
+ */
+export function fingerprintFunctions(first: string, second: string): string {
+  const functions = first <= second ? `${first}\n${second}` : `${second}\n${first}`;
+  return hash('sha256', `go-data-race\n${functions}`, 'hex').slice(0, 16);
 }

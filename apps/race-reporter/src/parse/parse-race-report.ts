@@ -5,12 +5,12 @@ import { parseLoggedAt } from './parse-logged-at';
 
 // `Write at 0x00c000123 by goroutine 7:`, `Previous read by main goroutine:` (old Go: no address),
 // `Atomic write at …`, `Previous atomic read …`, optional `of size N` and `(mutexes: …)` as TSan prints them.
-const ACCESS =
+export const ACCESS =
   /^((?:Previous )?(?:(?:non-)?atomic )?(?:read|write))(?: of size \d+)? (?:at \S+ )?by ((?:main )?goroutine(?: \d+)?|thread \S+)(?: \(mutexes:[^)]*\))?:$/i;
-const SECTION_END =
+export const SECTION_END =
   /^(?:Goroutine \d+ \((?:running|finished)\) created at:|Heap block of size |Global var |Location is |Mutex |Thread )/;
-const FILE_LINE = /^(.+):(\d+)(?: \+0x[0-9a-fA-F]+)?$/;
-const FAILED_STACK = '[failed to restore the stack]';
+export const FILE_LINE = /^(.+):(\d+)(?: \+0x[0-9a-fA-F]+)?$/;
+export const FAILED_STACK = '[failed to restore the stack]';
 
 /** `main.(*Server).handle(0xc000010, 0x2)` → `main.(*Server).handle`; `main.main()` → `main.main`. */
 export function stripArguments(call: string): string {

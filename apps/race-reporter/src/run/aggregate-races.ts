@@ -2,6 +2,8 @@ import type { Logger } from '@devops/logger';
 import { describeError } from '@devops/errors';
 import type { ScanPosition } from '../parse/create-race-scanner';
 import type { RawReport } from '../parse/race-report';
+import { fingerprintRaceLines } from '../parse/fingerprint-race-lines';
+import { parseLoggedAt } from '../parse/parse-logged-at';
 import { parseRaceReport } from '../parse/parse-race-report';
 import { MAX_SOURCES, type RaceGroup } from './race-group';
 
@@ -31,12 +33,8 @@ export function createRaceAggregator(opts: { maxRaces: number; log: Logger }) {
   let deferred = 0;
   let broken = 0;
 
-  function newGroup(
-    report: NonNullable<ReturnType<typeof parseRaceReport>>,
-    raw: RawReport,
-    file: FileRef,
-    seen: Date,
-  ): RaceGroup {
+  function newGroup(raw: RawReport, file: FileRef, seen: Date): RaceGroup {
+    const report = parseRaceReport(raw)!;
     return {
       fingerprint: report.fingerprint,
       title: report.title,
@@ -57,17 +55,18 @@ export function createRaceAggregator(opts: { maxRaces: number; log: Logger }) {
     };
   }
 
-  function addParsed(raw: RawReport, file: FileRef): void {
-    const report = parseRaceReport(raw);
-    if (!report) {
+  function addReport(raw: RawReport, file: FileRef): void {
+    // Fingerprinted without its frames: only a race's first report is parsed in full (newGroup).
+    const fingerprint = fingerprintRaceLines(raw.lines);
+    if (!fingerprint) {
       stray++;
       return;
     }
-    if (raw.startOffset < (file.filed[report.fingerprint] ?? -1)) {
+    if (raw.startOffset < (file.filed[fingerprint] ?? -1)) {
       skippedFiled++;
       return;
     }
-    let group = groups.get(report.fingerprint);
+    let group = groups.get(fingerprint);
     if (!group && groups.size >= opts.maxRaces) {
       deferred++;
       if (!deferredFrom.has(file.cursorId))
@@ -75,10 +74,10 @@ export function createRaceAggregator(opts: { maxRaces: number; log: Logger }) {
       return;
     }
     reports++;
-    const seen = report.loggedAt ?? file.mtime;
+    const seen = parseLoggedAt(raw.prefix) ?? file.mtime;
     if (!group) {
-      group = newGroup(report, raw, file, seen);
-      groups.set(report.fingerprint, group);
+      group = newGroup(raw, file, seen);
+      groups.set(fingerprint, group);
     }
     group.occurrences++;
     if (group.sources.length < MAX_SOURCES) group.sources.push({ path: file.path, line: raw.line });
@@ -102,7 +101,7 @@ export function createRaceAggregator(opts: { maxRaces: number; log: Logger }) {
 
   function add(raw: RawReport, file: FileRef): void {
     try {
-      addParsed(raw, file);
+      addReport(raw, file);
     } catch (err) {
       broken++;
       opts.log.error(

@@ -20,8 +20,12 @@ export interface RunOptions {
   dryRun: boolean;
   host: string;
   labels: string[];
-  /** null: GitLab not configured (only allowed with dryRun). */
-  gitlab: { port: GitLabPort; project: ProjectRef } | null;
+  /**
+   * null: GitLab not configured (only allowed with dryRun). `connect` gives the GitLab client; it
+   * is called once, when the run first needs GitLab (after the scan, unless pending creations must
+   * be recovered first), so a run with nothing to file never loads it.
+   */
+  gitlab: { connect: () => Promise<GitLabPort>; project: ProjectRef } | null;
   log: Logger;
   now: () => Date;
   maxRaces?: number;
@@ -42,13 +46,15 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
   log.debug(`state in ${opts.store.where}`);
   const state = await opts.store.load();
   let issues: Map<string, Issue> | null = null;
+  let client: Promise<GitLabPort> | null = null;
+  const connect = () => (client ??= gitlab!.connect());
   const listIssues = async () =>
-    (issues ??= await indexRaceIssues(gitlab!.port, gitlab!.project, opts.labels));
+    (issues ??= await indexRaceIssues(await connect(), gitlab!.project, opts.labels));
 
   if (state.pending.length > 0 && gitlab && !opts.dryRun) {
     await recoverPending({
       state,
-      gitlab: gitlab.port,
+      gitlab: await connect(),
       project: gitlab.project,
       issues: await listIssues(),
       log,
@@ -83,20 +89,22 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
         cursors: advanceCursors(scanned, groups, filed, now, aggregator.deferredFrom()),
         pending,
       });
-    if (groups.some((g) => !issues!.has(g.fingerprint)))
-      await ensureLabels(gitlab.port, gitlab.project, opts.labels, log);
-    ({ actions, failed } = await fileRaces({
-      groups,
-      issues: issues!,
-      gitlab,
-      labels: opts.labels,
-      host: opts.host,
-      now,
-      log,
-      pending,
-      filed,
-      save,
-    }));
+    if (groups.length > 0) {
+      if (groups.some((g) => !issues!.has(g.fingerprint)))
+        await ensureLabels(await connect(), gitlab.project, opts.labels, log);
+      ({ actions, failed } = await fileRaces({
+        groups,
+        issues: issues!,
+        gitlab: { port: await connect(), project: gitlab.project },
+        labels: opts.labels,
+        host: opts.host,
+        now,
+        log,
+        pending,
+        filed,
+        save,
+      }));
+    }
     await save();
   }
 
