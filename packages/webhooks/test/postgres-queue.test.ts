@@ -70,13 +70,17 @@ describe('PostgreSQL queue workers', () => {
 });
 
 describe('PostgreSQL queue storage', () => {
-  it('keeps finished events as long as their Idempotency-Keys are remembered, also on a queue an earlier version made', async () => {
+  it('keeps finished events as long as their Idempotency-Keys are remembered and sends no NOTIFY, also on a queue an earlier version made', async () => {
     const app = `retention-${++apps}`;
     // As the previous version created it: finished jobs deleted after an hour.
     const { PgBoss } = await import('pg-boss');
     const boss = new PgBoss({ connectionString: url, schedule: false });
     await boss.start();
-    await boss.createQueue(queueNameFor(app), { policy: 'key_strict_fifo', deleteAfterSeconds: 3_600 });
+    await boss.createQueue(queueNameFor(app), {
+      policy: 'key_strict_fifo',
+      deleteAfterSeconds: 3_600,
+      notify: true,
+    });
     await boss.stop({ graceful: false });
 
     const q = createPostgresQueue({
@@ -88,11 +92,11 @@ describe('PostgreSQL queue storage', () => {
     });
     try {
       await q.depth(); // opens pg-boss and the queue
-      const { rows } = await db.query<{ deletion_seconds: number }>(
-        'SELECT deletion_seconds FROM pgboss.queue WHERE name = $1',
+      const { rows } = await db.query<{ deletion_seconds: number; notify: boolean }>(
+        'SELECT deletion_seconds, notify FROM pgboss.queue WHERE name = $1',
         [queueNameFor(app)],
       );
-      expect(rows).toEqual([{ deletion_seconds: 3 * 24 * 3_600 }]);
+      expect(rows).toEqual([{ deletion_seconds: 3 * 24 * 3_600, notify: false }]);
     } finally {
       await q.stop();
     }

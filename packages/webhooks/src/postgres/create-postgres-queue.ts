@@ -18,8 +18,8 @@ export interface PostgresQueueOptions extends EventQueueOptions {
   /** How long a finished event's Idempotency-Key is remembered. Default 7 days. */
   dedupeRetentionMs?: number;
   /**
-   * How often an idle worker looks for due events besides being woken (new events are announced by
-   * NOTIFY, retries by a timer): default 2 s, 0.5 s where NOTIFY is unavailable. Tests set it high.
+   * How often an idle worker looks for due events (default 0.5 s); a worker that finished one looks
+   * again at once, and a retry coming due wakes one on the replica that decided it. Tests set it high.
    */
   pollSeconds?: number;
   /** How often idle() looks (tests). Default 20 ms. */
@@ -203,8 +203,8 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
 
   let started: { pg: PgBossQueue; cleanup: NodeJS.Timeout; workerIds: string[] } | undefined;
   /**
-   * NOTIFY wakes workers for new events, not for a retry coming due: wake one here at that
-   * time (another replica's backstop poll covers it if this one dies first).
+   * A retry coming due wakes a worker here at that time rather than at the next poll (another
+   * replica's poll covers it if this one dies first).
    */
   const wakeTimers = new Set<NodeJS.Timeout>();
   const wakeAt = (at: number) => {
@@ -262,8 +262,8 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       await forgetOldKeys();
       // One pg-boss worker per slot, each with its own id: a worker that finished an event looks
       // for the next at once (notifyWorker). Left alone, pg-boss waits out its polling interval
-      // after every job of batch size 1, which drains a backlog at slots / interval events a
-      // second (4 per 2 s) once no new deliveries arrive to wake it.
+      // after every job of batch size 1, which drained a backlog at slots / interval events a
+      // second (4 per 2 s with NOTIFY's 2 s backstop poll).
       const workerIds: string[] = [];
       for (let slot = 0; slot < concurrency; slot++) {
         // Assigned before any handler runs (work() starts the worker, whose first fetch is async).
@@ -275,7 +275,6 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
             batchSize: 1,
             includeMetadata: true,
             pollingIntervalSeconds: opts.pollSeconds ?? 0.5,
-            notifyPollingIntervalSeconds: opts.pollSeconds ?? 2,
           },
           async ([job]) => {
             if (!job) return;
