@@ -2,22 +2,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { RefusedError } from '@devops/errors';
-import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
+import { startGitLabDouble } from '@devops/testkit';
 import { openFileStore } from '../src/state/open-file-store';
-import { goReport, holdLockElsewhere, run, tempDir, writes } from './run-helpers';
+import {
+  goReport,
+  holdLockElsewhere,
+  run,
+  tempDir,
+  writes,
+  startRunFixture,
+  type RunFixture,
+} from './run-helpers';
 
 describe('cursors through rotation and truncation', () => {
-  let double: GitLabDouble;
-  let project: number;
-  let dir: string;
-  let logFile: string;
-  let statePath: string;
+  let { double, project, dir, logFile, statePath } = {} as RunFixture;
   beforeEach(async () => {
-    double = await startGitLabDouble();
-    project = double.addProject({ path: 'qa/rot' }).id;
-    dir = tempDir('rot');
-    logFile = path.join(dir, 'app.log');
-    statePath = path.join(dir, 'state.json');
+    ({ double, project, dir, logFile, statePath } = await startRunFixture('qa/rot', 'rot'));
   });
   afterEach(() => double.close());
   const titles = () =>

@@ -1,21 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
-import { goReport, portFor, quietLog, run, tempDir, writes } from './run-helpers';
+import { goReport, portFor, quietLog, run, writes, startRunFixture, type RunFixture } from './run-helpers';
 
 describe('race-reporter against the GitLab double', () => {
-  let double: GitLabDouble;
-  let project: number;
-  let dir: string;
-  let logFile: string;
-  let statePath: string;
-
+  let { double, project, logFile, statePath } = {} as RunFixture;
   beforeEach(async () => {
-    double = await startGitLabDouble();
-    project = double.addProject({ path: 'qa/races' }).id;
-    dir = tempDir('flow');
-    logFile = path.join(dir, 'app.log');
-    statePath = path.join(dir, 'state', 'state.json');
+    ({ double, project, logFile, statePath } = await startRunFixture(
+      'qa/races',
+      'flow',
+      path.join('state', 'state.json'),
+    ));
   });
   afterEach(() => double.close());
 

@@ -1,16 +1,8 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import {
-  htmlComments,
-  liveMentions,
-  quickActions,
-  startGitLabDouble,
-  visibleText,
-  type GitLabDouble,
-} from '@devops/testkit';
+import { htmlComments, liveMentions, quickActions, visibleText } from '@devops/testkit';
 import { fingerprintRace } from '../src/parse/fingerprint-race';
 import type { RaceState } from '../src/state/race-state';
-import { goReport, run, tempDir, writes } from './run-helpers';
+import { goReport, run, writes, startRunFixture, type RunFixture } from './run-helpers';
 
 const fp = (a: string, b: string) =>
   fingerprintRace([
@@ -45,17 +37,9 @@ function hostileReport(n: number, foreignFingerprint: string): string {
 }
 
 describe('text from outside stays text (against the GitLab double)', () => {
-  let double: GitLabDouble;
-  let project: number;
-  let dir: string;
-  let logFile: string;
-  let statePath: string;
+  let { double, project, logFile, statePath } = {} as RunFixture;
   beforeEach(async () => {
-    double = await startGitLabDouble();
-    project = double.addProject({ path: 'qa/hostile-text' }).id;
-    dir = tempDir('text');
-    logFile = path.join(dir, 'app.log');
-    statePath = path.join(dir, 'state.json');
+    ({ double, project, logFile, statePath } = await startRunFixture('qa/hostile-text', 'text'));
   });
   afterEach(() => double.close());
   const issues = () => double.state(project).issues;

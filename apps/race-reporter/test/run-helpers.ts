@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createGitLab, type GitLabPort } from '@devops/gitlab';
 import { createLogger, type Logger } from '@devops/logger';
-import type { GitLabDouble } from '@devops/testkit';
+import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
 import type { MetricsSink } from '../src/metrics/publish-run-metrics';
 import { runAndRecord } from '../src/run/run-and-record';
 import type { RunOptions } from '../src/run/run-race-reporter';
@@ -139,4 +139,29 @@ export function cli(
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/** What a test of whole runs starts with: a GitLab double with one project, a folder, a log and a state path in it. */
+export interface RunFixture {
+  double: GitLabDouble;
+  project: number;
+  dir: string;
+  logFile: string;
+  statePath: string;
+}
+
+export async function startRunFixture(
+  projectPath: string,
+  tag: string,
+  stateFile = 'state.json',
+): Promise<RunFixture> {
+  const double = await startGitLabDouble();
+  const dir = tempDir(tag);
+  return {
+    double,
+    project: double.addProject({ path: projectPath }).id,
+    dir,
+    logFile: path.join(dir, 'app.log'),
+    statePath: path.join(dir, stateFile),
+  };
 }

@@ -3,8 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { RefusedError } from '@devops/errors';
-import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
-import { goReport, holdLockElsewhere, run, tempDir } from './run-helpers';
+import { goReport, holdLockElsewhere, run, startRunFixture, type RunFixture } from './run-helpers';
 
 /** A stand-in Pushgateway on loopback: records what it receives, answers `status`. */
 async function startPushgateway(status = 200) {
@@ -30,17 +29,9 @@ const NOW = new Date('2024-05-01T03:15:00Z');
 const seconds = (NOW.getTime() / 1000).toFixed(3);
 
 describe('the last run, for Prometheus', () => {
-  let double: GitLabDouble;
-  let project: number;
-  let dir: string;
-  let logFile: string;
-  let statePath: string;
+  let { double, project, dir, logFile, statePath } = {} as RunFixture;
   beforeEach(async () => {
-    double = await startGitLabDouble();
-    project = double.addProject({ path: 'qa/metrics' }).id;
-    dir = tempDir('metrics');
-    logFile = path.join(dir, 'app.log');
-    statePath = path.join(dir, 'state.json');
+    ({ double, project, dir, logFile, statePath } = await startRunFixture('qa/metrics', 'metrics'));
     fs.writeFileSync(logFile, goReport('main.a', 'main.b', 1) + goReport('main.c', 'main.d', 2));
   });
   afterEach(() => double.close());
