@@ -161,18 +161,7 @@ export function post(
     });
     req.on('response', (res) => {
       replied = true;
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: Record<string, unknown> = {};
-        try {
-          json = JSON.parse(text) as Record<string, unknown>;
-        } catch {
-          // not JSON
-        }
-        resolve({ status: res.statusCode ?? 0, json, text, headers: res.headers });
-      });
+      readReply(res, resolve);
     });
     req.on('error', (err) => {
       if (!replied) reject(err);
@@ -181,24 +170,25 @@ export function post(
   });
 }
 
+/** Reads a response whole: its status, text, JSON body (empty when not JSON) and headers. */
+function readReply(res: http.IncomingMessage, resolve: (reply: Reply) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => {
+    const text = Buffer.concat(chunks).toString('utf8');
+    let json: Record<string, unknown> = {};
+    try {
+      json = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      // not JSON
+    }
+    resolve({ status: res.statusCode ?? 0, json, text, headers: res.headers });
+  });
+}
+
 export function get(url: string, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    http
-      .get(url, { headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: Record<string, unknown> = {};
-          try {
-            json = JSON.parse(text) as Record<string, unknown>;
-          } catch {
-            // not JSON
-          }
-          resolve({ status: res.statusCode ?? 0, json, text, headers: res.headers });
-        });
-      })
-      .on('error', reject);
+    http.get(url, { headers }, (res) => readReply(res, resolve)).on('error', reject);
   });
 }
 
