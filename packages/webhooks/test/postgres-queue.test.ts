@@ -1,6 +1,8 @@
 import { openDatabase, type Database } from '@devops/db';
 import { createLogger } from '@devops/logger';
 import { startPostgres, type PostgresServer } from '@devops/testkit';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createPostgresQueue } from '../src/postgres/create-postgres-queue';
 import { queueNameFor } from '../src/postgres/open-pg-boss';
@@ -67,6 +69,61 @@ describe('PostgreSQL queue workers', () => {
       await q.stop();
     }
   }, 30_000);
+});
+
+describe('PostgreSQL queue after a crash', () => {
+  it('[slow] hands an event whose worker was SIGKILLed mid-way to another worker within seconds, not after a minute', async () => {
+    // pg-boss fails a job whose heartbeat stopped (10 s) on its monitor pass, every 60 s unless
+    // told otherwise: the project's later events waited that long behind it (seen: 46 s in the
+    // failover test). The queue runs the pass every 5 s.
+    const app = `crash-${++apps}`;
+    const child = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'postgres-worker.js')], {
+      env: { ...process.env, DATABASE_URL: url, APP: app },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((r) => child.once('exit', r));
+    const event = (n: number) => ({
+      deliveryId: `d-${n}`,
+      idempotencyKey: null,
+      event: 'Merge Request Hook',
+      objectKind: 'merge_request',
+      orderKey: 'project:9',
+      raw: JSON.stringify({ object_kind: 'merge_request', object_attributes: { title: `event ${n}` } }),
+    });
+    const processed: string[] = [];
+    const q = createPostgresQueue({
+      db,
+      url,
+      app,
+      policy: { baseDelayMs: 10, maxDelayMs: 40, maxAgeMs: 600_000, holdMaxMs: 600_000 },
+    });
+    try {
+      await q.enqueue(event(1));
+      await q.enqueue(event(2));
+      const started = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (c: Buffer) => {
+          out += c.toString();
+          const line = out.split('\n').find((l) => l.startsWith('{"started"'));
+          if (line) resolve((JSON.parse(line) as { started: string }).started);
+        });
+        child.once('exit', (code) => reject(new Error(`the worker exited (${code})`)));
+      });
+      expect(started).toBe('event 1');
+      child.kill('SIGKILL');
+      await exited;
+      await q.start(async (_e, payload) => {
+        processed.push((payload as unknown as { object_attributes: { title: string } }).object_attributes.title);
+      });
+      // Heartbeat 10 s + a pass every 5 s: due within ~16 s. The default pass (60 s) would miss this.
+      const deadline = Date.now() + 40_000;
+      while (processed.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(processed).toEqual(['event 1', 'event 2']);
+    } finally {
+      child.kill('SIGKILL');
+      await q.stop();
+    }
+  }, 60_000);
 });
 
 describe('PostgreSQL queue storage', () => {

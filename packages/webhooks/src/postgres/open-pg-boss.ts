@@ -22,7 +22,8 @@ export function encodeOrderKey(orderKey: string): string {
  * app's queue exists with the policy the port needs: `key_strict_fifo` (one
  * event of a project at a time, in order; a job in retry holds its key),
  * heartbeats (a replica that dies mid-event has it retried by another within
- * about 15 s), retries decided by us (a high limit; we set each retry's time),
+ * about 16 s: its heartbeat goes stale after 10 s, and the monitor pass that
+ * fails such jobs runs every 5 s instead of pg-boss's 60), retries decided by us (a high limit; we set each retry's time),
  * finished jobs kept as long as Idempotency-Keys are remembered (their ids),
  * and no NOTIFY: every transaction that sends one is serialized at commit on a
  * cluster-wide lock, and each wakes every idle worker of every replica; an idle
@@ -45,6 +46,9 @@ export async function openPgBoss(opts: {
     max: opts.max,
     schedule: false,
     superviseIntervalSeconds: 5,
+    // The pass that fails jobs whose heartbeat stopped (a SIGKILLed replica's): 60 s by default,
+    // holding that project's later events as long. Only one replica runs each pass.
+    monitorIntervalSeconds: 5,
     useListenNotify: false,
   });
   boss.on('error', opts.onError);
