@@ -93,6 +93,13 @@ describe('board-sync replicas on PostgreSQL behind Caddy', () => {
     }
 
     const phases: string[] = [];
+    // The reasons the replicas gave for answering 503 (their logs), the first few of each kind.
+    const refusals = new Map<string, number>();
+    const noteRefusals = (b: Buffer) => {
+      for (const m of b.toString().matchAll(/could not spool the event: ([^"\\]{0,160})/g)) {
+        refusals.set(m[1]!, (refusals.get(m[1]!) ?? 0) + 1);
+      }
+    };
     const start = async (r: Replica) => {
       r.output = '';
       const child = spawn(process.execPath, [MAIN], {
@@ -111,7 +118,10 @@ describe('board-sync replicas on PostgreSQL behind Caddy', () => {
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      child.stdout.on('data', (b: Buffer) => (r.output += b.toString()));
+      child.stdout.on('data', (b: Buffer) => {
+        r.output += b.toString();
+        noteRefusals(b);
+      });
       child.stderr.on('data', (b: Buffer) => (r.output += b.toString()));
       r.child = child;
       r.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
@@ -252,6 +262,16 @@ http://:${proxyPort} {
     await stream;
     await Promise.all(pending);
     mark(`all answered; first errors: ${errors.join(' | ') || 'none'}`);
+    // Every answer that was not 202, by status and second (a refusal is GitLab's delivery failing visibly).
+    const refused = new Map<string, number>();
+    for (const r of results) {
+      if (r && r.status !== 202) {
+        const k = `${r.status}@${Math.floor((r.at - began) / 1000)}s`;
+        refused.set(k, (refused.get(k) ?? 0) + 1);
+      }
+    }
+    mark(`not 202: ${[...refused].map(([k, n]) => `${n}x${k}`).join(' ') || 'none'}`);
+    if (refusals.size) mark(`replicas' reasons: ${[...refusals].map(([k, n]) => `${n}x ${k}`).join(' | ')}`);
     console.log(phases.join('\n'));
 
     const accepted = results.map((r, i) => ({ ...r, i })).filter((r) => r.status === 202);

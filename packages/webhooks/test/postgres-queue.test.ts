@@ -113,7 +113,9 @@ describe('PostgreSQL queue after a crash', () => {
       child.kill('SIGKILL');
       await exited;
       await q.start(async (_e, payload) => {
-        processed.push((payload as unknown as { object_attributes: { title: string } }).object_attributes.title);
+        processed.push(
+          (payload as unknown as { object_attributes: { title: string } }).object_attributes.title,
+        );
       });
       // Heartbeat 10 s + a pass every 5 s: due within ~16 s. The default pass (60 s) would miss this.
       const deadline = Date.now() + 40_000;
