@@ -102,7 +102,7 @@ describe('PostgreSQL queue after a crash', () => {
       await q.enqueue(event(2));
       const started = await new Promise<string>((resolve, reject) => {
         let out = '';
-        child.stdout!.on('data', (c: Buffer) => {
+        child.stdout.on('data', (c: Buffer) => {
           out += c.toString();
           const line = out.split('\n').find((l) => l.startsWith('{"started"'));
           if (line) resolve((JSON.parse(line) as { started: string }).started);
