@@ -1,6 +1,8 @@
 // pnpm bench: a 1 GiB upload over loopback to our release-api and to the
 // reference Go implementation (/work/shared/bench/go-release-api), alternating,
 // plus our server's peak RSS (VmHWM) for 1 GiB and 4 GiB uploads.
+// Our server runs as the image runs it: with the Dockerfile's NODE_OPTIONS, unless NODE_OPTIONS
+// is set (NODE_OPTIONS= for none).
 // Usage: node bench/upload-bench.mjs [--rounds N] [--skip-4g]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,6 +23,10 @@ const goSource =
 const args = process.argv.slice(2);
 const rounds = Number(args[args.indexOf('--rounds') + 1]) || 3;
 const skip4g = args.includes('--skip-4g');
+const imageNodeOptions = /^ENV NODE_OPTIONS=(\S+)$/m.exec(
+  fs.readFileSync(path.join(appDir, 'Dockerfile'), 'utf8'),
+)?.[1];
+const nodeOptions = process.env.NODE_OPTIONS ?? imageNodeOptions ?? '';
 const SECRET = 'bench-secret-0123456789';
 const GiB = 1024 ** 3;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'release-bench-'));
@@ -43,7 +49,7 @@ async function startOurs(dir) {
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
-      ...(process.env.NODE_OPTIONS ? { NODE_OPTIONS: process.env.NODE_OPTIONS } : {}),
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -140,6 +146,7 @@ const load = () =>
 
 async function main() {
   console.log(`release-api upload bench: ${os.cpus().length} CPUs, load average at start ${load()}`);
+  console.log(`ours runs with NODE_OPTIONS=${nodeOptions || '(none)'}`);
   const file1 = path.join(work, 'one.tgz');
   const md5one = makeTgz(file1, GiB);
   const size1 = fs.statSync(file1).size;

@@ -52,4 +52,39 @@ describe('HashingWriter (the file sink of an upload)', () => {
     const sink = new HashingWriter(undefined);
     await expect(pipeline(Readable.from(chunks), sink)).rejects.toBeInstanceOf(NotGzipError);
   });
+
+  it('[slow] with freeChunks hashes on the worker: the same digests and bytes, buffers moved there and freed', async () => {
+    // Like the request body: a fresh 64 KiB buffer per parser chunk, sometimes split into two views.
+    const data = Buffer.concat([Buffer.from([0x1f, 0x8b]), randomBytes(12 * 1024 * 1024 - 7)]);
+    const chunks: Buffer[] = [];
+    for (let at = 0, i = 0; at < data.length; at += 64 * 1024, i++) {
+      const own = Buffer.alloc(Math.min(64 * 1024, data.length - at));
+      data.copy(own, 0, at, at + own.length);
+      if (i % 3 === 0) chunks.push(own.subarray(0, 40_000), own.subarray(40_000));
+      else chunks.push(own);
+    }
+    const file = path.join(tempDir('writer'), 'b.tgz');
+    const fd = fs.openSync(file, 'wx');
+    const sink = new HashingWriter(fd, { freeChunks: true });
+    await pipeline(Readable.from(chunks), sink);
+    fs.closeSync(fd);
+    expect(sink.digests()).toEqual({
+      md5: createHash('md5').update(data).digest('hex'),
+      sha256: createHash('sha256').update(data).digest('hex'),
+      size: data.length,
+    });
+    expect(fs.readFileSync(file).equals(data)).toBe(true);
+    // Every buffer was either moved to the worker or freed here once written: none is left holding memory.
+    expect(chunks.filter((c) => !c.buffer.detached)).toEqual([]);
+  });
+
+  it('with freeChunks, chunks that are small views of a bigger buffer are copied, never taken', async () => {
+    const shared = Buffer.concat([Buffer.from([0x1f, 0x8b]), randomBytes(299_998)]);
+    const chunks = [0, 1, 2, 3].map((i) => shared.subarray(i * 75_000, (i + 1) * 75_000));
+    const sink = new HashingWriter(undefined, { freeChunks: true });
+    await pipeline(Readable.from(chunks), sink);
+    expect(sink.digests().sha256).toBe(createHash('sha256').update(shared).digest('hex'));
+    expect(shared.buffer.detached).toBe(false);
+    expect(shared.equals(Buffer.concat(chunks))).toBe(true);
+  });
 });

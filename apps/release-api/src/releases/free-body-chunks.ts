@@ -8,7 +8,7 @@ const MIN_OWN_BYTES = 16 * 1024;
  * by many live buffers, each smaller than half of it: a view covering more
  * than half of its buffer is never one of those.
  */
-function ownsItsBuffer(chunk: Uint8Array): boolean {
+export function ownsItsBuffer(chunk: Uint8Array): boolean {
   const buffer = chunk.buffer;
   return (
     buffer instanceof ArrayBuffer &&

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { Writable } from 'node:stream';
-import { freeBodyChunks } from './free-body-chunks';
+import { freeBodyChunks, ownsItsBuffer } from './free-body-chunks';
+import { openRemoteHashes, type RemoteHashes } from './hash-worker';
 
 export interface Digests {
   md5: string;
@@ -15,21 +16,27 @@ export class NotGzipError extends Error {
   }
 }
 
-/** Chunks gathered while one write is on the disk: one writev per ~1 MiB. */
-const BATCH_BYTES = 1024 * 1024;
+/** Chunks gathered while one write is on the disk: one writev per ~512 KiB. */
+const BATCH_BYTES = 512 * 1024;
+/** How far the hashing worker may fall behind before the upload waits for it (memory bound). */
+const MAX_BEHIND_BYTES = 2 * 1024 * 1024;
 
 type Callback = (err?: Error | null) => void;
 
 /**
  * A Writable that hashes every chunk (MD5 + SHA-256) and writes it to `fd`
  * at its position. While one batch is being written (writev, on the libuv
- * pool), the next chunks gather in the stream's buffer (up to ~1 MiB, then the
+ * pool), the next chunks gather in the stream's buffer (up to ~512 KiB, then the
  * source is paused): memory stays bounded whatever the file size, and there
  * is no promise or copy per chunk. On finish: fsync, then the digests.
  * Without `fd` it only hashes. The first two bytes must be 1f 8b
  * (NotGzipError otherwise, at once). The caller owns and closes `fd`.
- * With `freeChunks` (chunks nobody else holds: the request body's), each
- * chunk's memory is freed once it is hashed and written (free-body-chunks.ts).
+ * With `freeChunks` (chunks nobody else holds: the request body's), the
+ * hashing is done on a worker thread (hash-worker.ts): once written, each
+ * batch's buffers are moved there (not copied; the last buffer of a batch,
+ * which the next batch may still view, is copied instead), hashed and freed.
+ * The upload waits when the worker is more than 2 MiB behind. Chunks that
+ * stay here are freed once written (free-body-chunks.ts).
  */
 export class HashingWriter extends Writable {
   private readonly md5 = createHash('md5');
@@ -42,6 +49,7 @@ export class HashingWriter extends Writable {
   private idle: Array<() => void> = [];
   private readonly onBytes: ((n: number) => void) | undefined;
   private readonly chunks: ReturnType<typeof freeBodyChunks> | undefined;
+  private readonly remote: RemoteHashes | undefined;
 
   constructor(
     private readonly fd: number | undefined,
@@ -50,6 +58,7 @@ export class HashingWriter extends Writable {
     super({ highWaterMark: BATCH_BYTES });
     this.onBytes = opts.onBytes;
     this.chunks = opts.freeChunks ? freeBodyChunks() : undefined;
+    this.remote = opts.freeChunks ? openRemoteHashes() : undefined;
   }
 
   /** The checksums and size, once the stream finished. */
@@ -69,23 +78,42 @@ export class HashingWriter extends Writable {
       for (let i = 0; i < chunk.length && this.head < 2; i++, this.head++) {
         if (chunk[i] !== (this.head === 0 ? 0x1f : 0x8b)) return done(new NotGzipError());
       }
-      this.md5.update(chunk);
-      this.sha256.update(chunk);
+      if (!this.remote) {
+        this.md5.update(chunk);
+        this.sha256.update(chunk);
+      }
       this.size += chunk.length;
       buffers.push(chunk);
     }
     this.onBytes?.(this.size - position);
-    if (this.fd === undefined) {
-      this.chunks?.done(buffers);
-      return done();
-    }
+    if (this.fd === undefined) return this.written(buffers, this.size - position, done);
     this.io(
       (cb) => this.writeAll(buffers, position, cb),
-      (err) => {
-        if (!err) this.chunks?.done(buffers);
-        done(err);
-      },
+      (err) => (err ? done(err) : this.written(buffers, this.size - position, done)),
     );
+  }
+
+  /** A batch is on the disk (or there is no file): hand it to the worker, free what stays. */
+  private written(buffers: Buffer[], bytes: number, done: Callback): void {
+    const remote = this.remote;
+    if (remote) {
+      const last = buffers.at(-1)?.buffer;
+      const segments: Array<[ArrayBuffer, number, number]> = [];
+      for (const chunk of buffers) {
+        if (chunk.length === 0) continue;
+        if (ownsItsBuffer(chunk) && chunk.buffer !== last) {
+          segments.push([chunk.buffer as ArrayBuffer, chunk.byteOffset, chunk.byteLength]);
+        } else {
+          const copy = new Uint8Array(chunk);
+          segments.push([copy.buffer, 0, copy.byteLength]);
+        }
+      }
+      remote.update(segments, bytes);
+    }
+    // Moved buffers are detached now: only the ones that stayed here are freed.
+    this.chunks?.done(buffers);
+    if (!remote || remote.behind() <= MAX_BEHIND_BYTES) return done();
+    remote.whenBehindAtMost(MAX_BEHIND_BYTES / 2).then(() => done(), done);
   }
 
   override _final(done: Callback): void {
@@ -94,6 +122,13 @@ export class HashingWriter extends Writable {
     this.chunks?.flush();
     const finish = (err?: Error | null) => {
       if (err) return done(err);
+      if (this.remote) {
+        this.remote.digest().then(({ md5, sha256 }) => {
+          this.result = { md5, sha256, size: this.size };
+          done();
+        }, done);
+        return;
+      }
       this.result = { md5: this.md5.digest('hex'), sha256: this.sha256.digest('hex'), size: this.size };
       done();
     };
@@ -102,6 +137,7 @@ export class HashingWriter extends Writable {
   }
 
   override _destroy(err: Error | null, done: Callback): void {
+    this.remote?.discard();
     if (this.inFlight === 0) return done(err);
     this.idle.push(() => done(err));
   }

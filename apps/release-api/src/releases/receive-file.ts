@@ -16,8 +16,8 @@ export interface ReceivedFile {
  * without a file, only reads it, computing MD5, SHA-256 and size in the same
  * pass (HashingWriter). Fails with NotGzipError as soon as the first two
  * bytes are known not to be 1f 8b. On any failure the file is removed.
- * Nothing is held whole in memory: about 1 MiB gathers while the
- * previous ~1 MiB is written.
+ * Nothing is held whole in memory: about 512 KiB gathers while the
+ * previous ~512 KiB is written.
  */
 export async function receiveFile(
   source: Readable,
