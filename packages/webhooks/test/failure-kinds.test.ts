@@ -1,9 +1,8 @@
 import { createGitLab } from '@devops/gitlab';
 import { listen } from '@devops/http-service';
-import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
 import { createWebhookApp, type HandlerContext } from '../src';
 import { defineTestApp, testConfig } from './support/define-test-app';
-import { SECRET, captureLogger, metricValue, removeDir, tempDir } from './support/start-receiver';
+import { SECRET, captureLogger, metricValue, useGitLabDoubleAndSpool } from './support/start-receiver';
 
 interface IssueEvent {
   object_kind: 'issue';
@@ -29,23 +28,14 @@ async function noteOnIssue({ payload, gitlab }: HandlerContext<IssueEvent>): Pro
 }
 
 describe('failure kinds through the real receiver, worker and GitLab client', () => {
-  let double: GitLabDouble;
-  let spoolDir: string;
-  beforeEach(async () => {
-    double = await startGitLabDouble();
-    spoolDir = await tempDir();
-  });
-  afterEach(async () => {
-    await double.close();
-    await removeDir(spoolDir);
-  });
+  const env = useGitLabDoubleAndSpool();
 
   it('dead-letters a 404, a TypeError and a 409 after one attempt each; the later event of the project is processed', async () => {
-    const { log, lines } = captureLogger([double.token, SECRET]);
-    const gitlab = createGitLab({ url: double.url, token: double.token, log, retry: { retries: 0 } });
+    const { log, lines } = captureLogger([env.double.token, SECRET]);
+    const gitlab = createGitLab({ url: env.double.url, token: env.double.token, log, retry: { retries: 0 } });
     const service = createWebhookApp(defineTestApp('kinds-test', { issue: { handle: noteOnIssue } }), {
       // WEBHOOK_HOLD_MAX at its default (900 s): a failing event retried instead would hold the last one for 15 minutes.
-      config: testConfig(spoolDir),
+      config: testConfig(env.spoolDir),
       log,
       gitlab,
       defaultMetrics: false,
@@ -54,11 +44,16 @@ describe('failure kinds through the real receiver, worker and GitLab client', ()
     const server = await listen(service.app, { port: 0, host: '127.0.0.1', log });
     await service.start();
     try {
-      const project = double.addProject({ path: 'group/kinds' });
-      const conflict = double.addIssue(project.id, { title: 'conflict' });
-      const good = double.addIssue(project.id, { title: 'good' });
-      const bug = double.addIssue(project.id, { title: 'bug' });
-      double.injectFault({ status: 409, times: 1, method: 'POST', path: `/issues/${conflict.iid}/notes` });
+      const project = env.double.addProject({ path: 'group/kinds' });
+      const conflict = env.double.addIssue(project.id, { title: 'conflict' });
+      const good = env.double.addIssue(project.id, { title: 'good' });
+      const bug = env.double.addIssue(project.id, { title: 'bug' });
+      env.double.injectFault({
+        status: 409,
+        times: 1,
+        method: 'POST',
+        path: `/issues/${conflict.iid}/notes`,
+      });
       const events = [
         { iid: 999, title: 'missing' }, // no such issue: 404
         { iid: bug.iid, title: 'bug' },
@@ -66,7 +61,7 @@ describe('failure kinds through the real receiver, worker and GitLab client', ()
         { iid: good.iid, title: 'good' },
       ];
       for (const e of events) {
-        const res = await double.sendWebhook(`${server.url}/webhooks/gitlab`, {
+        const res = await env.double.sendWebhook(`${server.url}/webhooks/gitlab`, {
           event: 'Issue Hook',
           token: SECRET,
           payload: { object_kind: 'issue', project: { id: project.id }, object_attributes: e },
@@ -76,7 +71,7 @@ describe('failure kinds through the real receiver, worker and GitLab client', ()
       await service.receiver!.idle();
 
       const notes = (iid: number) =>
-        double
+        env.double
           .state(project.id)
           .issues.find((i) => i.iid === iid)!
           .notes.map((n) => n.body);
@@ -113,7 +108,7 @@ describe('failure kinds through the real receiver, worker and GitLab client', ()
       expect(
         metricValue(text, 'gitlab_webhook_events_retried_total', { object_kind: 'issue' }),
       ).toBeUndefined();
-      expect(lines.join('\n')).not.toContain(double.token);
+      expect(lines.join('\n')).not.toContain(env.double.token);
     } finally {
       await server.close();
       await service.stop();
@@ -121,12 +116,12 @@ describe('failure kinds through the real receiver, worker and GitLab client', ()
   });
 
   it('lets later events of the project go ahead of one that keeps failing once WEBHOOK_HOLD_MAX has passed, and counts them', async () => {
-    const { log } = captureLogger([double.token, SECRET]);
-    const gitlab = createGitLab({ url: double.url, token: double.token, log, retry: { retries: 0 } });
+    const { log } = captureLogger([env.double.token, SECRET]);
+    const gitlab = createGitLab({ url: env.double.url, token: env.double.token, log, retry: { retries: 0 } });
     // The clock is the test's: the hold (1 s) ends when the test moves it, not after a real wait.
     let now = Date.now();
     const service = createWebhookApp(defineTestApp('hold-test', { issue: { handle: noteOnIssue } }), {
-      config: testConfig(spoolDir, { WEBHOOK_HOLD_MAX: '1' }),
+      config: testConfig(env.spoolDir, { WEBHOOK_HOLD_MAX: '1' }),
       log,
       gitlab,
       defaultMetrics: false,
@@ -136,22 +131,22 @@ describe('failure kinds through the real receiver, worker and GitLab client', ()
     const server = await listen(service.app, { port: 0, host: '127.0.0.1', log });
     await service.start();
     try {
-      const project = double.addProject({ path: 'group/hold' });
-      const stuck = double.addIssue(project.id, { title: 'stuck' });
-      const next = double.addIssue(project.id, { title: 'next' });
+      const project = env.double.addProject({ path: 'group/hold' });
+      const stuck = env.double.addIssue(project.id, { title: 'stuck' });
+      const next = env.double.addIssue(project.id, { title: 'next' });
       // GitLab keeps answering 503 for the first issue's notes: temporary, retried.
-      double.injectFault({ status: 503, times: Infinity, path: `/issues/${stuck.iid}/notes` });
+      env.double.injectFault({ status: 503, times: Infinity, path: `/issues/${stuck.iid}/notes` });
       for (const e of [
         { iid: stuck.iid, title: 'stuck' },
         { iid: next.iid, title: 'next' },
       ]) {
-        await double.sendWebhook(`${server.url}/webhooks/gitlab`, {
+        await env.double.sendWebhook(`${server.url}/webhooks/gitlab`, {
           event: 'Issue Hook',
           token: SECRET,
           payload: { object_kind: 'issue', project: { id: project.id }, object_attributes: e },
         });
       }
-      const notesOf = (iid: number) => double.state(project.id).issues.find((i) => i.iid === iid)!.notes;
+      const notesOf = (iid: number) => env.double.state(project.id).issues.find((i) => i.iid === iid)!.notes;
       const retried = async () =>
         metricValue(await service.registry.metrics(), 'gitlab_webhook_events_retried_total', {
           object_kind: 'issue',
@@ -170,7 +165,7 @@ describe('failure kinds through the real receiver, worker and GitLab client', ()
       const text = await service.registry.metrics();
       expect(metricValue(text, 'gitlab_webhook_events_overtaken_total', { object_kind: 'issue' })).toBe(1);
       expect(metricValue(text, 'gitlab_webhook_dead_letters')).toBe(0);
-      double.clearFaults();
+      env.double.clearFaults();
       now += 60_000;
       await until(() => notesOf(stuck.iid).length > 0);
       expect(notesOf(stuck.iid).map((n) => n.body)).toEqual(['note for stuck']);

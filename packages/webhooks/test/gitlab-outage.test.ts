@@ -1,10 +1,15 @@
 import { Registry } from 'prom-client';
 import { createGitLab, type GitLabPort } from '@devops/gitlab';
 import { listen } from '@devops/http-service';
-import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
 import { createWebhookApp, type HandlerContext } from '../src';
 import { defineTestApp, testConfig } from './support/define-test-app';
-import { SECRET, captureLogger, metricValue, removeDir, tempDir, waitFor } from './support/start-receiver';
+import {
+  SECRET,
+  captureLogger,
+  metricValue,
+  useGitLabDoubleAndSpool,
+  waitFor,
+} from './support/start-receiver';
 
 interface IssueEvent {
   object_kind: 'issue';
@@ -26,26 +31,17 @@ async function noteOnIssue({ payload, gitlab, deliveryId }: HandlerContext<Issue
 }
 
 describe('GitLab unavailable for a while', () => {
-  let double: GitLabDouble;
-  let spoolDir: string;
-  beforeEach(async () => {
-    double = await startGitLabDouble();
-    spoolDir = await tempDir();
-  });
-  afterEach(async () => {
-    await double.close();
-    await removeDir(spoolDir);
-  });
+  const env = useGitLabDoubleAndSpool();
 
   it('[slow] processes every event after GitLab recovers from 503s, none twice', async () => {
-    const { log, lines } = captureLogger([double.token, SECRET]);
+    const { log, lines } = captureLogger([env.double.token, SECRET]);
     /** Successful handler runs per delivery: the receiver itself must not run a finished event again. */
     const completed = new Map<string, number>();
     // The client's waits are recorded, not slept: Retry-After is honoured by asking for the wait.
     const clientWaits: number[] = [];
     const gitlab: GitLabPort = createGitLab({
-      url: double.url,
-      token: double.token,
+      url: env.double.url,
+      token: env.double.token,
       log,
       retry: {
         retries: 1,
@@ -63,7 +59,7 @@ describe('GitLab unavailable for a while', () => {
       },
     });
     const service = createWebhookApp(definition, {
-      config: testConfig(spoolDir),
+      config: testConfig(env.spoolDir),
       log,
       gitlab,
       defaultMetrics: false,
@@ -74,21 +70,21 @@ describe('GitLab unavailable for a while', () => {
     const server = await listen(app, { port: 0, host: '127.0.0.1', log });
     await service.start();
     try {
-      const p1 = double.addProject({ path: 'group/one' });
-      const p2 = double.addProject({ path: 'group/two' });
+      const p1 = env.double.addProject({ path: 'group/one' });
+      const p2 = env.double.addProject({ path: 'group/two' });
       const issues = [
-        { project: p1.id, iid: double.addIssue(p1.id, { title: 'a' }).iid },
-        { project: p1.id, iid: double.addIssue(p1.id, { title: 'b' }).iid },
-        { project: p2.id, iid: double.addIssue(p2.id, { title: 'c' }).iid },
+        { project: p1.id, iid: env.double.addIssue(p1.id, { title: 'a' }).iid },
+        { project: p1.id, iid: env.double.addIssue(p1.id, { title: 'b' }).iid },
+        { project: p2.id, iid: env.double.addIssue(p2.id, { title: 'c' }).iid },
       ];
       // GitLab is down: every note it is asked to create answers 503, and the first three calls of any kind too.
-      double.injectFault({ status: 503, times: Infinity, path: /\/notes/, method: 'POST' });
-      double.injectFault({ status: 503, times: 3, retryAfter: 1 });
+      env.double.injectFault({ status: 503, times: Infinity, path: /\/notes/, method: 'POST' });
+      env.double.injectFault({ status: 503, times: 3, retryAfter: 1 });
 
       const sent: Array<{ uuid: string; project: number; iid: number }> = [];
       for (const [i, issue] of [...issues, issues[0]!].entries()) {
         const uuid = `0000000${i}-aaaa-4bbb-8ccc-dddddddddddd`;
-        const res = await double.sendWebhook(`${server.url}/webhooks/gitlab`, {
+        const res = await env.double.sendWebhook(`${server.url}/webhooks/gitlab`, {
           event: 'Issue Hook',
           token: SECRET,
           uuid,
@@ -112,26 +108,26 @@ describe('GitLab unavailable for a while', () => {
         'retries during the outage',
       );
       expect(
-        issues.flatMap((i) => double.state(i.project).issues.find((x) => x.iid === i.iid)!.notes),
+        issues.flatMap((i) => env.double.state(i.project).issues.find((x) => x.iid === i.iid)!.notes),
       ).toEqual([]);
 
-      double.clearFaults(); // GitLab is back
+      env.double.clearFaults(); // GitLab is back
       await receiver!.idle();
       // GitLab's Retry-After: 1 was what the client asked to wait (plus up to one backoff step).
       expect(clientWaits.filter((ms) => ms >= 1000 && ms <= 1020).length).toBeGreaterThanOrEqual(1);
 
       expect(Object.fromEntries(completed)).toEqual(Object.fromEntries(sent.map((s) => [s.uuid, 1])));
       for (const s of sent) {
-        const notes = double.state(s.project).issues.find((x) => x.iid === s.iid)!.notes;
+        const notes = env.double.state(s.project).issues.find((x) => x.iid === s.iid)!.notes;
         expect(notes.filter((n) => n.body.includes(`webhook-delivery:${s.uuid}`))).toHaveLength(1);
       }
       // Issue a got two events (two deliveries), so two notes; the others one each.
-      expect(double.state(p1.id).issues.find((x) => x.iid === issues[0]!.iid)!.notes).toHaveLength(2);
-      expect(double.state(p2.id).issues.find((x) => x.iid === issues[2]!.iid)!.notes).toHaveLength(1);
+      expect(env.double.state(p1.id).issues.find((x) => x.iid === issues[0]!.iid)!.notes).toHaveLength(2);
+      expect(env.double.state(p2.id).issues.find((x) => x.iid === issues[2]!.iid)!.notes).toHaveLength(1);
       const text = await registry.metrics();
       expect(metricValue(text, 'gitlab_webhook_events_processed_total', { object_kind: 'issue' })).toBe(4);
       expect(metricValue(text, 'gitlab_webhook_events_dead_total', { object_kind: 'issue' })).toBeUndefined();
-      expect(lines.join('\n')).not.toContain(double.token);
+      expect(lines.join('\n')).not.toContain(env.double.token);
     } finally {
       await server.close();
       await service.stop();

@@ -7,6 +7,7 @@ import { Registry } from 'prom-client';
 import { createGitLab, type GitLabPort } from '@devops/gitlab';
 import { listen, type RunningServer } from '@devops/http-service';
 import { createLogger, type Logger } from '@devops/logger';
+import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
 import { createWebhookReceiver, type WebhookReceiver, type WebhookReceiverOptions } from '../../src';
 
 export const SECRET = 'hook-secret-4f1e9a0c7b';
@@ -180,4 +181,18 @@ export function useSpoolDirs(): () => Promise<string> {
     dirs.push(d);
     return d;
   };
+}
+
+/** A GitLab double and a spool directory, fresh for each test of the describe block. */
+export function useGitLabDoubleAndSpool(): { double: GitLabDouble; spoolDir: string } {
+  const fixture = {} as { double: GitLabDouble; spoolDir: string };
+  beforeEach(async () => {
+    fixture.double = await startGitLabDouble();
+    fixture.spoolDir = await tempDir();
+  });
+  afterEach(async () => {
+    await fixture.double.close();
+    await removeDir(fixture.spoolDir);
+  });
+  return fixture;
 }
