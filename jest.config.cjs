@@ -1,8 +1,8 @@
-// `pnpm test` (after `turbo run build`): every package's tests in one jest run. The packages
-// are jest projects sharing one pool of workers, longest test files first (jest keeps their
-// durations), so the few long files (the board-sync failover test, the PostgreSQL and browser
-// tests) run beside the many short ones instead of one package after another. Measured on the
-// 2-CPU CI machine: 75-84 s, against 3 min 26 s for the packages one at a time (README).
+// `pnpm test` (scripts/test.sh, after `turbo run build`): every package's tests in one jest run,
+// then the *.alone.test.ts files by themselves. The packages are jest projects sharing one pool
+// of workers, longest test files first (jest keeps their durations), so the few long files (the
+// PostgreSQL, process and browser tests) run beside the many short ones instead of one package
+// after another (README, Development, for the figures).
 // `pnpm --filter <pkg> test` still runs one package through turbo, after its builds.
 const fs = require('node:fs');
 const os = require('node:os');

@@ -2,7 +2,13 @@ import { integer, port, text } from '@devops/config';
 
 export { createServiceApp, requestLog, type ServiceBase, type RequestWithLog } from './create-service-app';
 export type { ServiceApp } from './service-app';
-export { listen, serveUntilSignalled, type RunningServer, type ServeOptions } from './serve';
+export {
+  KEEP_ALIVE_TIMEOUT_MS,
+  listen,
+  serveUntilSignalled,
+  type RunningServer,
+  type ServeOptions,
+} from './serve';
 
 /** PORT, HOST and SHUTDOWN_DELAY, with this service's default port. */
 export function serverSettings(defaultPort: number) {

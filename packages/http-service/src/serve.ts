@@ -32,6 +32,13 @@ export interface ServeOptions {
   headersTimeoutMs?: number;
 }
 
+/**
+ * How long an idle keep-alive connection stays open. A proxy in front must close its idle
+ * connections sooner (Caddy: `keepalive 4s`), or it may send a request on one at the moment
+ * this side closes it: a 502 for a request that never arrived.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
 export async function listen(
   app: Express | http.RequestListener,
   opts: ServeOptions,
@@ -59,7 +66,7 @@ export async function listen(
   // Uploads can be large and slow: do not let Node cut off a long request body.
   server.requestTimeout = 0;
   server.headersTimeout = headersTimeout;
-  server.keepAliveTimeout = 5_000;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import { KEEP_ALIVE_TIMEOUT_MS } from '@devops/http-service';
 import { read, root, SERVICES } from './support/workspace';
 
 const compose = YAML.parse(read('docker-compose.yml'), { merge: true }) as {
@@ -220,6 +221,10 @@ describe('deploy/caddy/Caddyfile', () => {
       expect(proxy.load_balancing.try_duration).toBeGreaterThan(0);
       // A request that reached a replica is never sent again (it may have been acted on).
       expect(proxy.load_balancing.retry_match).toBeUndefined();
+      // The proxy closes idle connections before the service does (no request sent on a
+      // connection being closed), and one failed request does not take a replica out.
+      expect(proxy.transport.keep_alive.idle_timeout).toBeLessThan(KEEP_ALIVE_TIMEOUT_MS * 1e6);
+      expect(proxy.health_checks.passive.max_fails).toBeGreaterThanOrEqual(2);
       expect(compose.services[`${app}-2`]).toBeDefined();
       // A replica told to stop drains (503 on /healthz, still serving) for longer than one
       // check interval plus its timeout, so the proxy stops sending before it stops accepting;

@@ -159,6 +159,11 @@ http://:${proxyPort} {
 		health_interval 500ms
 		health_timeout 5s
 		fail_duration 2s
+		max_fails 3
+		# Below the services' keep-alive timeout (5 s), as in deploy/caddy/Caddyfile.
+		transport http {
+			keepalive 4s
+		}
 	}
 }
 `,
