@@ -1,8 +1,9 @@
 import { runTagger, startLibrary, type Library } from './helpers';
 
-// Concurrent pipelines, for real: several CLI runs at once against one GitLab. A latency fault on the
-// "tags containing this commit" read holds every run after it has read the tags, so all of them compute
-// the same next tag and race to create it; the request log proves the race happened.
+// Concurrent pipelines, for real: several CLI runs at once against one GitLab. A barrier on the
+// "tags containing this commit" read holds every run after it has read the tags until all of them are
+// there (however far apart the processes started on a busy machine), so all of them compute the same
+// next tag and race to create it; the request log proves the race happened.
 describe('concurrent pipelines', () => {
   let lib: Library;
   beforeEach(async () => {
@@ -12,7 +13,7 @@ describe('concurrent pipelines', () => {
 
   const tags = () => lib.gitlab.state(lib.projectId).tags;
   const holdReads = (runs: number) =>
-    lib.gitlab.injectFault({ latencyMs: 300, times: runs, method: 'GET', path: /\/refs$/ });
+    lib.gitlab.injectFault({ barrier: runs, times: runs, method: 'GET', path: /\/refs$/ });
   const lostRaces = () => lib.gitlab.requests.filter((r) => r.method === 'POST' && r.status === 400).length;
 
   it('two runs for two different commits end with two consecutive tags, one per commit', async () => {

@@ -178,6 +178,20 @@ it('logs requests and serves faults only to matching requests, then recovers', a
   expect((await get(`/projects/${p.id}`)).status).toBe(200);
 });
 
+it('holds requests at a barrier until the set number has arrived, then answers them all', async () => {
+  const p = gitlab.addProject({ path: 'g/held' });
+  gitlab.injectFault({ barrier: 2, times: 2, method: 'GET', path: /\/projects\/\d+$/ });
+  const answered: string[] = [];
+  const first = get(`/projects/${p.id}`).then((r) => void answered.push(`first ${r.status}`));
+  await new Promise((r) => setTimeout(r, 200));
+  // The first is still held: only one of the two has arrived.
+  expect(answered).toEqual([]);
+  await Promise.all([first, get(`/projects/${p.id}`).then((r) => void answered.push(`second ${r.status}`))]);
+  expect(answered.sort()).toEqual(['first 200', 'second 200']);
+  // The barrier is used up: the next request is answered at once.
+  expect((await get(`/projects/${p.id}`)).status).toBe(200);
+});
+
 it('sends webhooks with GitLab’s headers', async () => {
   const { createServer } = await import('node:http');
   const received: { headers: Record<string, unknown>; body: string }[] = [];

@@ -27,6 +27,12 @@ export interface FaultSpec {
   rateLimitLimit?: number;
   /** Wait this long before answering (with the fault, or with the real answer when no status/network is set). */
   latencyMs?: number;
+  /**
+   * Hold each matching request until this many have arrived, then let them all go on (with the fault,
+   * or to the real answer): concurrent clients made to overlap however their starts are spread out.
+   * A barrier not filled within 10 s lets its requests go, so a test fails on what it checks, not on a hang.
+   */
+  barrier?: number;
   /** Response body: JSON unless a string. Defaults: 429 -> plain text `Retry later`; others -> {"message": "<status> ..."}. */
   body?: unknown;
   /** 'reset': destroy the connection (ECONNRESET at the client); 'hang': never answer. */
@@ -35,6 +41,8 @@ export interface FaultSpec {
 
 export interface ActiveFault extends FaultSpec {
   remaining: number;
+  /** Requests held at the barrier. */
+  waiting?: Array<() => void>;
   /** ms since the epoch at which a `rateLimitReset` window resets. */
   resetAt?: number;
 }

@@ -132,6 +132,18 @@ export async function startGitLabDouble(opts: GitLabDoubleOptions = {}): Promise
     s.on('close', () => sockets.delete(s));
   });
 
+  function atBarrier(fault: ActiveFault, count: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const waiting = (fault.waiting ??= []);
+      waiting.push(resolve);
+      const release = () => {
+        for (const go of waiting.splice(0)) go();
+      };
+      if (waiting.length >= count) release();
+      else setTimeout(release, 10_000).unref();
+    });
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', baseUrl);
@@ -141,6 +153,7 @@ export async function startGitLabDouble(opts: GitLabDoubleOptions = {}): Promise
     res.on('finish', () => (entry.status = res.statusCode));
 
     const fault = takeFault(faults, method, path, clock());
+    if (fault?.barrier) await atBarrier(fault, fault.barrier);
     if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
     if (fault?.network === 'reset') {
       entry.fault = true;
