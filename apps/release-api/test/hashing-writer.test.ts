@@ -75,7 +75,7 @@ describe('HashingWriter (the file sink of an upload)', () => {
     });
     expect(fs.readFileSync(file).equals(data)).toBe(true);
     // Every buffer was either moved to the worker or freed here once written: none is left holding memory.
-    expect(chunks.filter((c) => !c.buffer.detached)).toEqual([]);
+    expect(chunks.filter((c) => !(c.buffer as ArrayBuffer).detached)).toEqual([]);
   });
 
   it('with freeChunks, chunks that are small views of a bigger buffer are copied, never taken', async () => {
@@ -84,7 +84,7 @@ describe('HashingWriter (the file sink of an upload)', () => {
     const sink = new HashingWriter(undefined, { freeChunks: true });
     await pipeline(Readable.from(chunks), sink);
     expect(sink.digests().sha256).toBe(createHash('sha256').update(shared).digest('hex'));
-    expect(shared.buffer.detached).toBe(false);
+    expect((shared.buffer as ArrayBuffer).detached).toBe(false);
     expect(shared.equals(Buffer.concat(chunks))).toBe(true);
   });
 });
