@@ -145,7 +145,10 @@ describe('board-sync replicas on PostgreSQL behind Caddy', () => {
 http://:${proxyPort} {
 	bind 127.0.0.1
 	reverse_proxy ${replicas.map((r) => `127.0.0.1:${r.port}`).join(' ')} {
-		lb_policy round_robin
+		# As deploy/caddy/Caddyfile. Not round_robin: in Caddy 2.6, two requests choosing at once can
+		# both step past the one replica that is up (a shared counter), and "no upstreams available"
+		# is a 503 at once for a POST (seen in Caddy's log: bursts of 503s while one replica was down).
+		lb_policy least_conn
 		lb_try_duration 10s
 		lb_try_interval 50ms
 		# Only a request that never reached a replica (connection refused) is tried on the other:

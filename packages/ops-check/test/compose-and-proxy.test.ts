@@ -225,6 +225,9 @@ describe('deploy/caddy/Caddyfile', () => {
       // connection being closed), and one failed request does not take a replica out.
       expect(proxy.transport.keep_alive.idle_timeout).toBeLessThan(KEEP_ALIVE_TIMEOUT_MS * 1e6);
       expect(proxy.health_checks.passive.max_fails).toBeGreaterThanOrEqual(2);
+      // Not round_robin: in Caddy 2.6 two requests choosing at once can both step past the one
+      // replica that is up, and "no upstreams available" is an immediate 503 for a POST.
+      expect(proxy.load_balancing.selection_policy.policy).toBe('least_conn');
       expect(compose.services[`${app}-2`]).toBeDefined();
       // A replica told to stop drains (503 on /healthz, still serving) for longer than one
       // check interval plus its timeout, so the proxy stops sending before it stops accepting;
