@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readUserscript } from '../src/http/serve-userscript';
 import { readJson, API_KEY, startBridge, type Bridge } from './helpers/start-bridge';
 import { seedTicket } from './helpers/seed-ticket';
 
@@ -111,7 +115,21 @@ describe('GET /userscript.user.js', () => {
     }
     expect(text).toContain(`var BRIDGE_URL = ${JSON.stringify(b.url)};`);
     expect(text).not.toMatch(/__BRIDGE_[A-Z_]+__/);
+    // One file: every part put in place (the key storage, the calls, the panel).
+    expect(text).not.toMatch(/^ *\/\/ @@include /m);
+    for (const fn of ['function readKey(', 'function request(', 'function showButton('])
+      expect(text).toContain(fn);
     expect(() => new Function(text)).not.toThrow();
+  });
+
+  it('refuses to assemble a userscript whose part is missing, naming it', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'userscript-'));
+    try {
+      writeFileSync(path.join(dir, 'a.user.js'), '(function () {\n  // @@include gone.part.js\n})();\n');
+      expect(() => readUserscript(path.join(dir, 'a.user.js'))).toThrow(/gone\.part\.js/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -5,6 +5,24 @@ import type { RequestHandler } from 'express';
 /** src/userscript/escalate.user.js (copied next to the compiled code by the build). */
 export const USERSCRIPT_FILE = path.join(__dirname, '..', 'userscript', 'escalate.user.js');
 
+const INCLUDE = /^( *)\/\/ @@include ([\w.-]+\.part\.js)$/gm;
+
+/**
+ * The userscript as one file, as a userscript manager installs it: each
+ * `// @@include <name>.part.js` line of `file` replaced by that part (a file
+ * beside it: the API key, the calls to the bridge, the ticket panel), indented
+ * as the line was. A missing part throws, naming it.
+ */
+export function readUserscript(file = USERSCRIPT_FILE): string {
+  return readFileSync(file, 'utf8').replace(INCLUDE, (_line, indent: string, name: string) => {
+    const part = readFileSync(path.join(path.dirname(file), name), 'utf8').trimEnd();
+    return part
+      .split('\n')
+      .map((l) => (l ? indent + l : l))
+      .join('\n');
+  });
+}
+
 /**
  * The userscript with this bridge's public URL (header and code) and the
  * configured Freshdesk's host name (its only `@match`) filled in.
@@ -26,7 +44,7 @@ export function serveUserscript(
   freshdeskUrl: string,
   file = USERSCRIPT_FILE,
 ): RequestHandler {
-  const body = renderUserscript(readFileSync(file, 'utf8'), publicUrl, freshdeskUrl);
+  const body = renderUserscript(readUserscript(file), publicUrl, freshdeskUrl);
   return (_req, res) => {
     res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache');

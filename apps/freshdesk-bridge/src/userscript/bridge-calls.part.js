@@ -1,0 +1,80 @@
+// Part of escalate.user.js, put in place of its `// @@include bridge-calls.part.js` line when the bridge
+// serves the script (serve-userscript.ts): not a module, it shares the script's scope.
+
+// --- calling the bridge: GM_xmlhttpRequest when granted (no CORS needed), fetch otherwise ---
+function request(method, path, body, key) {
+  var url = BRIDGE_URL + path;
+  var headers = { Authorization: 'Bearer ' + key };
+  if (body) headers['Content-Type'] = 'application/json';
+  var timeout = method === 'GET' ? 30 * 1000 : 15 * 60 * 1000;
+  if (hasGM('GM_xmlhttpRequest')) {
+    return new Promise(function (resolve) {
+      gm('GM_xmlhttpRequest')({
+        method: method,
+        url: url,
+        headers: headers,
+        data: body ? JSON.stringify(body) : undefined,
+        timeout: timeout,
+        onload: function (r) {
+          resolve({ status: r.status, text: r.responseText || '' });
+        },
+        onerror: function () {
+          resolve({ status: 0, text: '' });
+        },
+        ontimeout: function () {
+          resolve({ status: 0, text: '', timedOut: true });
+        },
+      });
+    });
+  }
+  return fetch(url, {
+    method: method,
+    headers: headers,
+    body: body ? JSON.stringify(body) : undefined,
+    credentials: 'omit',
+  }).then(
+    function (r) {
+      return r.text().then(function (text) {
+        return { status: r.status, text: text };
+      });
+    },
+    function () {
+      return { status: 0, text: '' };
+    },
+  );
+}
+
+function parse(text) {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    return null;
+  }
+}
+
+/** A sentence a support agent can act on, for every way the call can fail. */
+function describeFailure(res, ticketId) {
+  var body = parse(res.text) || {};
+  var detail = typeof body.error === 'string' ? body.error : '';
+  if (res.status === 0) {
+    return res.timedOut
+      ? 'the bridge did not answer in time; the copy may still finish — click again in a minute to see the issue'
+      : 'could not reach the bridge at ' +
+          BRIDGE_URL +
+          ' (network error) — check your connection or ask whoever runs the bridge';
+  }
+  if (res.status === 401)
+    return 'the bridge rejected the API key — set it in the script settings (you will be asked for it on the next click)';
+  if (res.status === 404) return 'the bridge cannot find ticket #' + ticketId + ' in Freshdesk';
+  if (res.status === 400)
+    return 'the bridge refused the request: ' + (body.details ? body.details.join('; ') : detail);
+  if (res.status === 503)
+    return detail || 'GitLab or Freshdesk is busy — try again in a minute; nothing is lost';
+  return (
+    'the bridge failed (HTTP ' +
+    res.status +
+    ')' +
+    (detail ? ': ' + detail : '') +
+    ' — try again, or tell whoever runs the bridge'
+  );
+}
