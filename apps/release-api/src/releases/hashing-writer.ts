@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import { Writable } from 'node:stream';
 import { freeBodyChunks, ownsItsBuffer } from './free-body-chunks';
@@ -39,8 +39,8 @@ type Callback = (err?: Error | null) => void;
  * stay here are freed once written (free-body-chunks.ts).
  */
 export class HashingWriter extends Writable {
-  private readonly md5 = createHash('md5');
-  private readonly sha256 = createHash('sha256');
+  /** The hashes computed here, when there is no worker for them (chunks somebody else holds). */
+  private readonly inline: { md5: Hash; sha256: Hash } | undefined;
   private size = 0;
   private head = 0;
   private result: Digests | undefined;
@@ -59,6 +59,7 @@ export class HashingWriter extends Writable {
     this.onBytes = opts.onBytes;
     this.chunks = opts.freeChunks ? freeBodyChunks() : undefined;
     this.remote = opts.freeChunks ? openRemoteHashes() : undefined;
+    this.inline = this.remote ? undefined : { md5: createHash('md5'), sha256: createHash('sha256') };
   }
 
   /** The checksums and size, once the stream finished. */
@@ -78,10 +79,8 @@ export class HashingWriter extends Writable {
       for (let i = 0; i < chunk.length && this.head < 2; i++, this.head++) {
         if (chunk[i] !== (this.head === 0 ? 0x1f : 0x8b)) return done(new NotGzipError());
       }
-      if (!this.remote) {
-        this.md5.update(chunk);
-        this.sha256.update(chunk);
-      }
+      this.inline?.md5.update(chunk);
+      this.inline?.sha256.update(chunk);
       this.size += chunk.length;
       buffers.push(chunk);
     }
@@ -122,15 +121,15 @@ export class HashingWriter extends Writable {
     this.chunks?.flush();
     const finish = (err?: Error | null) => {
       if (err) return done(err);
-      if (this.remote) {
-        this.remote.digest().then(({ md5, sha256 }) => {
-          this.result = { md5, sha256, size: this.size };
-          done();
-        }, done);
-        return;
+      if (this.inline) {
+        const { md5, sha256 } = this.inline;
+        this.result = { md5: md5.digest('hex'), sha256: sha256.digest('hex'), size: this.size };
+        return done();
       }
-      this.result = { md5: this.md5.digest('hex'), sha256: this.sha256.digest('hex'), size: this.size };
-      done();
+      this.remote!.digest().then(({ md5, sha256 }) => {
+        this.result = { md5, sha256, size: this.size };
+        done();
+      }, done);
     };
     if (this.fd === undefined) return finish();
     this.io((cb) => fs.fsync(this.fd!, cb), finish);
