@@ -5,8 +5,9 @@
  * Every delivery the proxy accepted has its effect exactly once in the GitLab
  * double; none is refused during the rolling restart. What makes the restart
  * clean: each replica drains for SHUTDOWN_DELAY (its /healthz answers 503, so
- * Caddy's health check takes it out) before it stops accepting, and Caddy only
- * retries a delivery that never reached a replica.
+ * Caddy's health check takes it out) before it stops accepting. A delivery in
+ * flight to the SIGKILLed replica is answered 502 (refused, never accepted), and
+ * none is sent again once it reached a replica, nor with another's body.
  * FAILOVER_LOG=<file> appends the phases as they happen; FAILOVER_CADDY_LOG=<file>
  * keeps Caddy's debug log.
  */
@@ -16,6 +17,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { openDatabase } from '@devops/db';
+import { createLogger } from '@devops/logger';
 import { startGitLabDouble, startPostgres, type GitLabDouble, type PostgresServer } from '@devops/testkit';
 import { mergeRequestPayload } from './start-harness';
 
@@ -63,6 +67,8 @@ interface Replica {
   child?: ChildProcess;
   exited?: Promise<number | null>;
   output: string;
+  /** Every run's log lines (info and up), kept across restarts, for a failure's diagnosis. */
+  history: string;
 }
 
 describe('board-sync replicas on PostgreSQL behind Caddy', () => {
@@ -102,6 +108,7 @@ describe('board-sync replicas on PostgreSQL behind Caddy', () => {
     };
     const start = async (r: Replica) => {
       r.output = '';
+      r.history += `--- started ${new Date().toISOString()}\n`;
       const child = spawn(process.execPath, [MAIN], {
         env: {
           PATH: process.env.PATH ?? '',
@@ -114,15 +121,20 @@ describe('board-sync replicas on PostgreSQL behind Caddy', () => {
           HOST: '127.0.0.1',
           // Above the proxy's 500 ms health-check interval: it stops sending here before we stop accepting.
           SHUTDOWN_DELAY: '2',
-          LOG_LEVEL: 'warn',
+          // info: a failure's diagnosis shows each missing delivery's own lines.
+          LOG_LEVEL: 'info',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child.stdout.on('data', (b: Buffer) => {
         r.output += b.toString();
+        r.history += b.toString();
         noteRefusals(b);
       });
-      child.stderr.on('data', (b: Buffer) => (r.output += b.toString()));
+      child.stderr.on('data', (b: Buffer) => {
+        r.output += b.toString();
+        r.history += b.toString();
+      });
       r.child = child;
       r.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
       await until(() => answers(`http://127.0.0.1:${r.port}/healthz`), `replica on ${r.port} up`).catch(
@@ -131,7 +143,7 @@ describe('board-sync replicas on PostgreSQL behind Caddy', () => {
         },
       );
     };
-    for (let i = 0; i < 2; i++) replicas.push({ port: await freePort(), output: '' });
+    for (let i = 0; i < 2; i++) replicas.push({ port: await freePort(), output: '', history: '' });
     await Promise.all(replicas.map(start));
 
     const proxyPort = await freePort();
@@ -147,15 +159,14 @@ http://:${proxyPort} {
 	reverse_proxy ${replicas.map((r) => `127.0.0.1:${r.port}`).join(' ')} {
 		# As deploy/caddy/Caddyfile. Not round_robin: in Caddy 2.6, two requests choosing at once can
 		# both step past the one replica that is up (a shared counter), and "no upstreams available"
-		# is a 503 at once for a POST (seen in Caddy's log: bursts of 503s while one replica was down).
+		# is a 503 at once for a POST.
 		lb_policy least_conn
-		lb_try_duration 10s
-		lb_try_interval 50ms
-		# Only a request that never reached a replica (connection refused) is tried on the other:
-		# Caddy 2.6 sends a retried request's body empty (caddyserver/caddy#7360), so POSTs are not
-		# retried once sent. A draining replica is taken out by its /healthz (503) instead, before it
-		# stops accepting (SHUTDOWN_DELAY). The body is kept so a retry after a refused dial has it.
-		buffer_requests
+		# As deploy/caddy/Caddyfile: nothing is resent. With buffer_requests, Caddy 2.6 handed a POST
+		# resent after a refused dial another request's body (delivery 504 acted as 505, 1 run in ~8);
+		# without it, the resent POST failed on the healthy replica and took that one out as well
+		# (bursts of 503s). A delivery that meets the SIGKILLed replica is answered 502 (refused,
+		# never accepted); a draining one is taken out by its /healthz (503) before it stops
+		# accepting (SHUTDOWN_DELAY), so a rolling restart meets no refused dial.
 		# Which replica answered (the test waits for a restarted one to be in rotation again).
 		header_down X-Upstream {http.reverse_proxy.upstream.hostport}
 		health_uri /healthz
@@ -206,6 +217,7 @@ http://:${proxyPort} {
               event: 'Merge Request Hook',
               token: SECRET,
               idempotencyKey: `delivery-${i}`,
+              uuid: `delivery-${i}`,
               // GitLab gives up after 10 s; on the shared 2-core test machine a saturated CPU alone
               // can exceed that (seen at load 18, before any replica was touched), which is not what
               // this test is about. Timeouts still count as refused (status 0), with the reason logged.
@@ -297,7 +309,39 @@ http://:${proxyPort} {
         .labels.includes('In Review');
     };
     mark(`${accepted.length} accepted`);
-    await until(() => accepted.every((r) => moved(r.i)), 'every accepted delivery has its effect', 180_000);
+    await until(
+      () => accepted.every((r) => moved(r.i)),
+      'every accepted delivery has its effect',
+      180_000,
+    ).catch(async (err: Error) => {
+      // What the queue holds for the deliveries still without their effect, and what the replicas said.
+      const missing = accepted.filter((r) => !moved(r.i)).slice(0, 10);
+      const lines = (i: number) =>
+        replicas.flatMap((r) =>
+          r.history
+            .split('\n')
+            .filter((l) => l.includes(`"delivery-${i}"`) || l.startsWith('--- started'))
+            .map((l) => `  ${r.port}: ${l.slice(0, 400)}`),
+        );
+      const calls = (i: number) => {
+        const { project, iid } = issueOf(i);
+        const paths = [`/${project.id}/issues/${iid}`, `/${encodeURIComponent(project.path)}/issues/${iid}`];
+        return gitlab.requests
+          .filter((q) => paths.some((p) => q.path.endsWith(p)))
+          .map((q) => `  GitLab: ${q.method} ${q.path} ${q.status}${q.fault ? ' (fault)' : ''}`);
+      };
+      throw new Error(
+        [
+          `${err.message}: ${missing.length} missing (${missing.map((r) => `delivery-${r.i}`).join(', ')})`,
+          ...phases,
+          ...missing.flatMap((r) => [`delivery-${r.i}:`, ...lines(r.i), ...calls(r.i)]),
+          await describeJobs(
+            databaseUrl,
+            missing.map((r) => `delivery-${r.i}`),
+          ),
+        ].join('\n'),
+      );
+    });
     mark('every accepted delivery has its effect');
     // Exactly once: one label change per issue (a second run of an event would write it again).
     const writes = new Map<string, number>();
@@ -317,3 +361,35 @@ http://:${proxyPort} {
     for (const r of replicas) expect(r.output).not.toContain(pg.password);
   }, 900_000);
 });
+
+/** The queue's rows for these deliveries and for their projects' unfinished jobs (a failure's diagnosis). */
+async function describeJobs(url: string, keys: string[]): Promise<string> {
+  const db = await openDatabase(url, {
+    log: createLogger({ service: 'test', stream: new PassThrough() }),
+    app: 'test',
+  });
+  try {
+    const cols = `state, retry_count, singleton_key, data->'event'->>'idempotencyKey' AS key, start_after,
+      started_on, completed_on, heartbeat_on, blocked, blocking, output`;
+    const { rows: jobs } = await db.query(
+      `SELECT ${cols} FROM pgboss.job WHERE data->'event'->>'idempotencyKey' = ANY($1)`,
+      [keys],
+    );
+    const { rows: open } = await db.query(
+      `SELECT ${cols} FROM pgboss.job WHERE state IN ('created', 'retry', 'active')
+       ORDER BY singleton_key, created_on LIMIT 40`,
+    );
+    const { rows: dead } = await db.query('SELECT count(*)::int AS n FROM webhook_dead_letters');
+    return [
+      'jobs of the missing deliveries:',
+      ...jobs.map((j) => JSON.stringify(j)),
+      'unfinished jobs (first 40):',
+      ...open.map((j) => JSON.stringify(j)),
+      `dead letters: ${JSON.stringify(dead[0])}`,
+    ].join('\n');
+  } catch (err) {
+    return `(could not read the queue: ${(err as Error).message})`;
+  } finally {
+    await db.close();
+  }
+}
