@@ -7,6 +7,7 @@ import { fetchReleases } from './upload/fetch-releases';
 import { formatReleaseTable } from './upload/format-release-table';
 import { hashFile } from './upload/hash-file';
 import { sendRelease } from './upload/send-release';
+import { sendWithRetry } from './upload/send-with-retry';
 import { showProgress } from './upload/show-progress';
 
 const settings = {
@@ -33,6 +34,7 @@ startMain({
     field: { type: 'string', multiple: true },
     list: { type: 'boolean' },
     json: { type: 'boolean' },
+    retries: { type: 'string' },
   },
   optionsHelp: [
     '--url URL           release-api base URL, e.g. https://releases.example.com',
@@ -40,6 +42,9 @@ startMain({
     '--version V         version',
     '--field key=value   a metadata field (repeatable), e.g. --field channel=stable',
     'FILE                the .tgz to upload',
+    '--retries N         times to send it again after no answer or a temporary refusal',
+    "                    (429, 5xx: e.g. a proxy's 502 when a replica died); default 4, 0 for none.",
+    '                    Safe: a version is published once, the same content again is answered 200',
     '--list              list what was published (newest first) instead of uploading;',
     '                    with --product P only that product; --json prints the JSON array',
     '',
@@ -73,6 +78,9 @@ startMain({
       if (eq <= 0) problems.push({ variable: '--field', reason: `"${f}" is not key=value` });
       else fields.push([f.slice(0, eq), f.slice(eq + 1)]);
     }
+    const retries = flags.retries === undefined ? 4 : Number(flags.retries);
+    if (!Number.isInteger(retries) || retries < 0 || retries > 20)
+      problems.push({ variable: '--retries', reason: 'must be a whole number from 0 to 20' });
     if (problems.length) throw new ConfigError(problems);
     const file = path.resolve(positionals[0]!);
     const size = (await fs.stat(file)).size;
@@ -84,22 +92,30 @@ startMain({
       `uploading ${path.basename(file)} (${size} bytes, md5 ${md5}) as ${String(flags.product)} ${String(flags.version)}`,
     );
 
-    const sending = showProgress(stderr, 'upload', size);
-    const answer = await sendRelease({
-      url: flags.url as string,
-      secret: config.RELEASE_SHARED_SECRET,
-      fields: [
-        ['product', flags.product as string],
-        ['version', flags.version as string],
-        ['md5', md5],
-        ['sha256', sha256],
-        ...fields,
-      ],
-      file,
-      size,
-      onBytes: (n) => sending.add(n),
-    });
-    sending.stop();
+    const answer = await sendWithRetry(
+      async (attempt) => {
+        const sending = showProgress(stderr, attempt === 1 ? 'upload' : `retry ${attempt - 1}`, size);
+        try {
+          return await sendRelease({
+            url: flags.url as string,
+            secret: config.RELEASE_SHARED_SECRET,
+            fields: [
+              ['product', flags.product as string],
+              ['version', flags.version as string],
+              ['md5', md5],
+              ['sha256', sha256],
+              ...fields,
+            ],
+            file,
+            size,
+            onBytes: (n) => sending.add(n),
+          });
+        } finally {
+          sending.stop();
+        }
+      },
+      { retries, baseDelayMs: 1_000, log },
+    );
     stdout.write(answer.body.endsWith('\n') ? answer.body : `${answer.body}\n`);
     if (answer.status === 200 || answer.status === 201) {
       log.info(answer.status === 201 ? 'published' : 'already published with the same content');

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { SECRET, gzipData, md5, sha256, startServer, tempDir, type TestServer } from './helpers';
 
@@ -112,6 +114,8 @@ describe('the upload client (dist/upload.js) against the real server', () => {
     expect(noFlags.code).toBe(78);
     expect(noFlags.stderr).toContain('--url');
     const down = await runUpload([
+      '--retries',
+      '0',
       '--url',
       'http://127.0.0.1:1',
       '--product',
@@ -123,6 +127,108 @@ describe('the upload client (dist/upload.js) against the real server', () => {
       file,
     ]);
     expect(down.code).toBe(1);
+  });
+});
+
+/**
+ * A front for the server, as a proxy whose replica just died: the first `refuse` requests are
+ * answered 502 (with Retry-After: 0) before their body is read; the rest are passed on.
+ */
+async function startFlakyFront(target: string, refuse: number) {
+  let seen = 0;
+  const server = http.createServer((req, res) => {
+    seen++;
+    if (seen <= refuse) {
+      res.writeHead(502, { 'content-type': 'text/plain', 'retry-after': '0', connection: 'close' });
+      res.end('Bad Gateway\n');
+      req.resume();
+      return;
+    }
+    const out = http.request(
+      `${target}${req.url}`,
+      { method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    out.on('error', () => res.destroy());
+    req.pipe(out);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen: () => seen,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('the upload client when a proxy answers 502 (a replica died under it)', () => {
+  let server: TestServer;
+  let file: string;
+  let data: Buffer;
+  beforeAll(async () => {
+    server = await startServer({ products: { products: { app: {} } } });
+    data = gzipData(512 * 1024 + 3);
+    file = path.join(tempDir('file'), 'app.tgz');
+    fs.writeFileSync(file, data);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('sends the release again and publishes it once: exit 0, the stored bytes are the file', async () => {
+    const front = await startFlakyFront(server.url, 2);
+    try {
+      const run = await runUpload(['--url', front.url, '--product', 'app', '--version', '2.0.0', file]);
+      expect(run.code).toBe(0);
+      expect(front.seen()).toBe(3);
+      expect(JSON.parse(run.stdout)).toMatchObject({ version: '2.0.0', md5: md5(data), size: data.length });
+      expect(fs.readFileSync(path.join(server.dir, 'app', '2.0.0', 'app-2.0.0.tgz')).equals(data)).toBe(true);
+      expect(run.stderr).toContain('release-api answered 502; retrying in');
+      expect(run.stderr).not.toContain(SECRET);
+    } finally {
+      await front.close();
+    }
+  });
+
+  it('with --retries 0: exit 1 with the proxy answer printed, and nothing published', async () => {
+    const front = await startFlakyFront(server.url, 1);
+    try {
+      const run = await runUpload([
+        '--retries',
+        '0',
+        '--url',
+        front.url,
+        '--product',
+        'app',
+        '--version',
+        '2.0.1',
+        file,
+      ]);
+      expect(run.code).toBe(1);
+      expect(front.seen()).toBe(1);
+      expect(run.stdout).toBe('Bad Gateway\n');
+      expect(fs.existsSync(path.join(server.dir, 'app', '2.0.1'))).toBe(false);
+    } finally {
+      await front.close();
+    }
+  });
+
+  it('refuses a --retries that is not a whole number from 0 to 20 (exit 78)', async () => {
+    const run = await runUpload([
+      '--retries',
+      'many',
+      '--url',
+      server.url,
+      '--product',
+      'app',
+      '--version',
+      '2.0.2',
+      file,
+    ]);
+    expect(run.code).toBe(78);
+    expect(run.stderr).toContain('--retries');
   });
 });
 

@@ -7,6 +7,8 @@ import { buildMultipart } from './build-multipart';
 export interface SendResult {
   status: number;
   body: string;
+  /** The answer's headers (Retry-After decides when to send again). */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /**
@@ -45,7 +47,11 @@ export function sendRelease(opts: {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+          headers: res.headers,
+        }),
       );
       res.on('error', (err) =>
         reject(new TemporaryError(`reading the answer of ${target.origin} failed: ${err.message}`)),

@@ -1,0 +1,100 @@
+import { TemporaryError } from '@devops/errors';
+import type { SendResult } from '../src/upload/send-release';
+import { sendWithRetry } from '../src/upload/send-with-retry';
+
+const answer = (status: number, headers: SendResult['headers'] = {}): SendResult => ({
+  status,
+  body: JSON.stringify({ status }),
+  headers,
+});
+
+/** A clock that moves only when the client waits: `slept` lists every wait. */
+function fakeClock() {
+  let t = 1_800_000_000_000;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => t,
+    sleep: async (ms: number) => {
+      slept.push(ms);
+      t += ms;
+    },
+  };
+}
+
+/** Sends that answer (or fail) in the given order, counting attempts. */
+function sends(...outcomes: Array<SendResult | Error>) {
+  const attempts: number[] = [];
+  const send = async (attempt: number) => {
+    attempts.push(attempt);
+    const next = outcomes.shift();
+    if (!next) throw new Error('more attempts than planned');
+    if (next instanceof Error) throw next;
+    return next;
+  };
+  return { send, attempts };
+}
+
+describe('sendWithRetry (the upload client sending a release again)', () => {
+  it("sends again after a proxy's 502 and a 503 with Retry-After, waiting as told, and returns the 201", async () => {
+    const clock = fakeClock();
+    const { send, attempts } = sends(answer(502), answer(503, { 'retry-after': '7' }), answer(201));
+    const warnings: string[] = [];
+    const got = await sendWithRetry(send, {
+      ...clock,
+      random: () => 0.5,
+      baseDelayMs: 1_000,
+      log: { warn: (m: string) => warnings.push(m) },
+    });
+    expect(got.status).toBe(201);
+    expect(attempts).toEqual([1, 2, 3]);
+    // backoff with full jitter (half of the first 1 s step), then the server's 7 s plus half a step of jitter
+    expect(clock.slept).toEqual([500, 7_500]);
+    expect(warnings).toEqual([
+      'release-api answered 502; retrying in 500 ms (retry 1)',
+      'release-api answered 503; retrying in 7500 ms (retry 2)',
+    ]);
+  });
+
+  it('sends again when no answer came (connection refused or reset)', async () => {
+    const clock = fakeClock();
+    const refused = new TemporaryError('could not send to http://127.0.0.1:1: connect ECONNREFUSED');
+    const { send, attempts } = sends(refused, refused, answer(200));
+    expect((await sendWithRetry(send, { ...clock, random: () => 0 })).status).toBe(200);
+    expect(attempts).toEqual([1, 2, 3]);
+  });
+
+  it('returns a refusal that is not temporary at once (400, 401, 404, 409, 413)', async () => {
+    for (const status of [400, 401, 404, 409, 413]) {
+      const clock = fakeClock();
+      const { send, attempts } = sends(answer(status));
+      expect((await sendWithRetry(send, clock)).status).toBe(status);
+      expect(attempts).toEqual([1]);
+      expect(clock.slept).toEqual([]);
+    }
+  });
+
+  it('returns the last answer when the retries are spent, and sends once with retries 0', async () => {
+    const clock = fakeClock();
+    const { send, attempts } = sends(answer(502), answer(502), answer(503));
+    const got = await sendWithRetry(send, { ...clock, retries: 2 });
+    expect(got).toEqual(answer(503));
+    expect(attempts).toEqual([1, 2, 3]);
+
+    const once = sends(answer(502));
+    expect((await sendWithRetry(once.send, { ...fakeClock(), retries: 0 })).status).toBe(502);
+    expect(once.attempts).toEqual([1]);
+  });
+
+  it('throws the last error when no answer ever came, and never retries an error that is not temporary', async () => {
+    const refused = new TemporaryError('could not send: ECONNREFUSED');
+    const none = sends(refused, refused);
+    await expect(sendWithRetry(none.send, { ...fakeClock(), retries: 1 })).rejects.toBe(refused);
+    expect(none.attempts).toEqual([1, 2]);
+
+    const unreadable = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    const file = sends(unreadable);
+    await expect(sendWithRetry(file.send, fakeClock())).rejects.toBe(unreadable);
+    expect(file.attempts).toEqual([1]);
+  });
+});
