@@ -1,4 +1,5 @@
 import { TemporaryError } from '@devops/errors';
+import { fakeClock } from '@devops/testkit';
 import type { SendResult } from '../src/upload/send-release';
 import { sendWithRetry } from '../src/upload/send-with-retry';
 
@@ -7,20 +8,6 @@ const answer = (status: number, headers: SendResult['headers'] = {}): SendResult
   body: JSON.stringify({ status }),
   headers,
 });
-
-/** A clock that moves only when the client waits: `slept` lists every wait. */
-function fakeClock() {
-  let t = 1_800_000_000_000;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => t,
-    sleep: async (ms: number) => {
-      slept.push(ms);
-      t += ms;
-    },
-  };
-}
 
 /** Sends that answer (or fail) in the given order, counting attempts. */
 function sends(...outcomes: Array<SendResult | Error>) {

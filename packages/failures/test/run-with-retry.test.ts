@@ -1,19 +1,6 @@
 import { NotFoundError, TemporaryError } from '@devops/errors';
-import { backoffDelay, runWithRetry, type RetryOptions } from '../src';
-
-/** A clock that only moves when the code under test sleeps: no test waits real time. */
-function fakeTime(start = 1_000_000) {
-  let now = start;
-  const slept: number[] = [];
-  const time: Required<Pick<RetryOptions, 'now' | 'sleep'>> = {
-    now: () => now,
-    sleep: async (ms: number) => {
-      slept.push(ms);
-      now += ms;
-    },
-  };
-  return { time, slept, elapsed: () => now - start };
-}
+import { fakeClock } from '@devops/testkit';
+import { backoffDelay, runWithRetry } from '../src';
 
 /** An attempt that throws the given errors in turn, then answers 'ok'. */
 function failing(...errors: Error[]) {
@@ -44,7 +31,7 @@ describe('backoffDelay (full jitter)', () => {
 
 describe('runWithRetry', () => {
   it('retries temporary failures with backoff and returns the answer', async () => {
-    const { time, slept } = fakeTime();
+    const { slept, ...time } = fakeClock();
     const { attempt, seen } = failing(
       new TemporaryError('503', { status: 503 }),
       new TemporaryError('reset'),
@@ -55,7 +42,7 @@ describe('runWithRetry', () => {
   });
 
   it('throws anything that is not temporary at once', async () => {
-    const { time, slept } = fakeTime();
+    const { slept, ...time } = fakeClock();
     const { attempt, seen } = failing(new NotFoundError('gone'));
     await expect(runWithRetry(attempt, time)).rejects.toBeInstanceOf(NotFoundError);
     expect(seen).toEqual([1]);
@@ -63,7 +50,7 @@ describe('runWithRetry', () => {
   });
 
   it('gives up after `retries` with the last TemporaryError', async () => {
-    const { time } = fakeTime();
+    const time = fakeClock();
     const last = new TemporaryError('third', { status: 500 });
     const { attempt, seen } = failing(
       new TemporaryError('1', { status: 500 }),
@@ -75,21 +62,21 @@ describe('runWithRetry', () => {
   });
 
   it('does not retry what mayRetry refuses (a POST after a 500)', async () => {
-    const { time } = fakeTime();
+    const time = fakeClock();
     const { attempt, seen } = failing(new TemporaryError('500', { status: 500 }));
     await expect(runWithRetry(attempt, { ...time, mayRetry: () => false })).rejects.toThrow('500');
     expect(seen).toEqual([1]);
   });
 
   it('waits the server wait plus less than one base step', async () => {
-    const { time, slept } = fakeTime();
+    const { slept, ...time } = fakeClock();
     const { attempt } = failing(t429(42_000));
     await runWithRetry(attempt, { ...time, baseDelayMs: 500, random: () => 0.5 });
     expect(slept).toEqual([42_250]);
   });
 
   it('hands a server wait beyond maxRetryAfterMs to the caller instead of waiting', async () => {
-    const { time, slept } = fakeTime();
+    const { slept, ...time } = fakeClock();
     const { attempt, seen } = failing(t429(3_600_000));
     const err = await runWithRetry(attempt, { ...time, maxRetryAfterMs: 120_000 }).catch((e: unknown) => e);
     expect((err as TemporaryError).details.retryAfterMs).toBe(3_600_000);
@@ -98,7 +85,7 @@ describe('runWithRetry', () => {
   });
 
   it('keeps retrying 429s without a wait past `retries` until a GitLab window (60 s) has surely passed', async () => {
-    const { time, elapsed } = fakeTime();
+    const { elapsed, ...time } = fakeClock();
     // refused for 60 s of the fake clock, then accepted: as GitLab's rate limiter does
     const attempt = async () => {
       if (elapsed() < 60_000) throw t429();
@@ -110,7 +97,7 @@ describe('runWithRetry', () => {
   });
 
   it('stops a 429 that never ends at the rate-limit budget, not before 60 s', async () => {
-    const { time, elapsed } = fakeTime();
+    const { elapsed, ...time } = fakeClock();
     const attempt = async () => {
       throw t429();
     };
@@ -121,7 +108,7 @@ describe('runWithRetry', () => {
   });
 
   it('does not extend retries for a 5xx', async () => {
-    const { time } = fakeTime();
+    const time = fakeClock();
     const attempts: number[] = [];
     const attempt = async (n: number) => {
       attempts.push(n);
@@ -132,7 +119,7 @@ describe('runWithRetry', () => {
   });
 
   it('logs each retry with the wait', async () => {
-    const { time } = fakeTime();
+    const time = fakeClock();
     const lines: string[] = [];
     const { attempt } = failing(new TemporaryError('GitLab GET /x answered 502', { status: 502 }));
     await runWithRetry(attempt, { ...time, random: () => 0.5, log: { warn: (m) => lines.push(m) } });

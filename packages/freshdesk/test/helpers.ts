@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '@devops/logger';
 import { createFreshdesk, type FreshdeskOptions } from '../src';
-import type { FreshdeskDouble } from '@devops/testkit';
+import { fakeClock, type FreshdeskDouble } from '@devops/testkit';
 
 /** A debug-level logger that keeps its lines, with NO secret masking: so a leaked key would show. */
 export function captureLog(): { log: Logger; lines: string[] } {
@@ -13,20 +13,6 @@ export function captureLog(): { log: Logger; lines: string[] } {
     },
   });
   return { log: createLogger({ service: 'freshdesk-test', level: 'debug', stream }), lines };
-}
-
-/** A clock that moves only when the client sleeps between retries: every wait is seen (`slept`), none spent. */
-export function fakeClock(start = Date.UTC(2026, 0, 5, 11, 0, 0)) {
-  let now = start;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => now,
-    sleep: async (ms: number) => {
-      slept.push(ms);
-      now += ms;
-    },
-  };
 }
 
 /** The production client pointed at the double; retries wait on a fake clock. */

@@ -2,7 +2,8 @@ import { createServer } from 'node:net';
 import { ConflictError, NotFoundError, PermanentError, TemporaryError } from '@devops/errors';
 import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
 import { createGitLab, type GitLabPort } from '../src';
-import { captureLog, fakeClock, setup } from './helpers';
+import { fakeClock } from '@devops/testkit';
+import { captureLog, setup } from './helpers';
 
 let gitlab: GitLabDouble;
 let client: GitLabPort;

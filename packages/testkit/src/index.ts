@@ -21,3 +21,4 @@ export {
 export { startPostgres, type PostgresServer, type StartPostgresOptions } from './postgres/start-postgres';
 export { measureNewSpace } from './node-options/measure-new-space';
 export { readImageNodeOptions } from './node-options/read-image-node-options';
+export { fakeClock, type FakeClock } from './time/fake-clock';
