@@ -12,6 +12,16 @@ export interface SendResult {
 }
 
 /**
+ * The connection failed before the whole body was sent: release-api publishes nothing it has not
+ * read to the end (the MD5 is checked over every byte), so sending it again is always safe.
+ */
+export class UploadCutShort extends TemporaryError {
+  constructor(message: string, cause: unknown) {
+    super(`${message} (before the end of the upload: nothing was published)`, { cause });
+  }
+}
+
+/**
  * POSTs the release as multipart/form-data to `<url>/releases`, streaming the
  * file from disk (exact Content-Length, no chunked encoding, nothing held
  * whole in memory). The secret goes in the Authorization header, never in
@@ -57,10 +67,13 @@ export function sendRelease(opts: {
         reject(new TemporaryError(`reading the answer of ${target.origin} failed: ${err.message}`)),
       );
     });
+    let bodySent = false;
+    req.on('finish', () => (bodySent = true));
     req.on('error', (err) => {
       // A server that answered early may reset the connection while we still send: its answer counts.
       if (answered) return;
-      reject(new TemporaryError(`could not send to ${target.origin}: ${err.message}`, { cause: err }));
+      const message = `could not send to ${target.origin}: ${err.message}`;
+      reject(bodySent ? new TemporaryError(message, { cause: err }) : new UploadCutShort(message, err));
     });
     source.on('error', (err) => {
       req.destroy();
