@@ -131,17 +131,24 @@ describe('the upload client (dist/upload.js) against the real server', () => {
 });
 
 /**
- * A front for the server, as a proxy whose replica just died: the first `refuse` requests are
- * answered 502 (with Retry-After: 0) before their body is read; the rest are passed on.
+ * A front for the server, as a proxy in trouble: the first `refuse` requests are answered 502
+ * (Retry-After: 0) once their whole body is read (`502`), or their connection is cut after 64 KiB
+ * of it (`cut`: a replica that died mid-upload); the rest are passed on.
  */
-async function startFlakyFront(target: string, refuse: number) {
+async function startFlakyFront(target: string, refuse: number, how: '502' | 'cut') {
   let seen = 0;
   const server = http.createServer((req, res) => {
     seen++;
     if (seen <= refuse) {
-      res.writeHead(502, { 'content-type': 'text/plain', 'retry-after': '0', connection: 'close' });
-      res.end('Bad Gateway\n');
-      req.resume();
+      let read = 0;
+      req.on('data', (c: Buffer) => {
+        read += c.length;
+        if (how === 'cut' && read >= 64 * 1024) req.socket.destroy();
+      });
+      req.on('end', () => {
+        res.writeHead(502, { 'content-type': 'text/plain', 'retry-after': '0', connection: 'close' });
+        res.end('Bad Gateway\n');
+      });
       return;
     }
     const out = http.request(
@@ -178,7 +185,7 @@ describe('the upload client when a proxy answers 502 (a replica died under it)',
   });
 
   it('sends the release again and publishes it once: exit 0, the stored bytes are the file', async () => {
-    const front = await startFlakyFront(server.url, 2);
+    const front = await startFlakyFront(server.url, 2, '502');
     try {
       const run = await runUpload(['--url', front.url, '--product', 'app', '--version', '2.0.0', file]);
       expect(run.code).toBe(0);
@@ -192,8 +199,25 @@ describe('the upload client when a proxy answers 502 (a replica died under it)',
     }
   });
 
+  it('sends it again when the connection was cut before the end of the upload', async () => {
+    const big = path.join(tempDir('big'), 'app.tgz');
+    fs.writeFileSync(big, gzipData(16 * 1024 * 1024)); // far more than socket buffers hold
+    const front = await startFlakyFront(server.url, 1, 'cut');
+    try {
+      const run = await runUpload(['--url', front.url, '--product', 'app', '--version', '2.0.3', big]);
+      expect(run.code).toBe(0);
+      expect(front.seen()).toBe(2);
+      expect(run.stderr).toContain('before the end of the upload: nothing was published); retrying in');
+      expect(
+        fs.readFileSync(path.join(server.dir, 'app', '2.0.3', 'app-2.0.3.tgz')).equals(fs.readFileSync(big)),
+      ).toBe(true);
+    } finally {
+      await front.close();
+    }
+  });
+
   it('with --retries 0: exit 1 with the proxy answer printed, and nothing published', async () => {
-    const front = await startFlakyFront(server.url, 1);
+    const front = await startFlakyFront(server.url, 1, '502');
     try {
       const run = await runUpload([
         '--retries',
