@@ -171,6 +171,42 @@ describe('the userscript in Chromium', () => {
     expect(b.gitlab.state(b.project.id).issues.map((i) => i.title)).toEqual([`[FD#${t1}] Login loops`]);
   }, 60_000);
 
+  it("[slow] sends the escalation again when a proxy answers 502 (a bridge replica died): one issue; the bridge's own 502 is shown", async () => {
+    const [t1] = tickets as [number, number];
+    await openTicket(t1);
+    let posts = 0;
+    await page.route(`${b.url}/escalations`, (route) => {
+      posts++;
+      return posts === 1
+        ? route.fulfill({ status: 502, contentType: 'text/plain', body: 'Bad Gateway' })
+        : route.continue();
+    });
+    await button().click();
+    await page.locator('[data-fdb="issue-link"]').waitFor({ timeout: 20_000 });
+    expect(posts).toBe(2);
+    expect(await status().textContent()).toContain('Escalated to GitLab issue #');
+    expect(b.gitlab.state(b.project.id).issues.map((i) => i.title)).toEqual([`[FD#${t1}] Login loops`]);
+
+    // The bridge's own 502 (GitLab refused, a JSON error) is an answer: shown, not sent again.
+    await page.unroute(`${b.url}/escalations`);
+    await page.goto(`${site.origin}/a/tickets/${tickets[1]!}`);
+    await injectUserscript();
+    await page.route(`${b.url}/escalations`, (route) => {
+      posts++;
+      return route.fulfill({
+        status: 502,
+        contentType: 'application/json',
+        body: '{"error":"GitLab refused: 403"}',
+      });
+    });
+    await button().click();
+    await page.waitForFunction(() =>
+      document.querySelector('[data-fdb="status"]')?.textContent?.includes('HTTP 502'),
+    );
+    expect(posts).toBe(3);
+    expect(await status().textContent()).toContain('GitLab refused: 403');
+  }, 60_000);
+
   it('[slow] a wrong API key shows the 401 explanation and is forgotten', async () => {
     promptAnswer = 'not-the-key';
     await openTicket(tickets[0]!);

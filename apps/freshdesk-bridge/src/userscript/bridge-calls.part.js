@@ -44,6 +44,31 @@ function request(method, path, body, key) {
   );
 }
 
+/**
+ * request(), sent again after 1 s and then 3 s when it cannot have reached the bridge's work: a
+ * proxy's 502 (the bridge replica it chose had died; not the bridge's own 502, a GitLab refusal
+ * with a JSON `error`) or no connection at all (not a timeout: that one may still be copying).
+ * Safe: a ticket is escalated once, so a resend of one that got through answers "already
+ * escalated" with its issue. `onRetry()` is told before each wait.
+ */
+function requestResending(method, path, body, key, onRetry) {
+  var waits = [1000, 3000];
+  function attempt(i) {
+    return request(method, path, body, key).then(function (res) {
+      var fromProxy = res.status === 502 && !(parse(res.text) || {}).error;
+      var again = fromProxy || (res.status === 0 && !res.timedOut);
+      if (!again || i >= waits.length) return res;
+      onRetry();
+      return new Promise(function (resolve) {
+        setTimeout(resolve, waits[i]);
+      }).then(function () {
+        return attempt(i + 1);
+      });
+    });
+  }
+  return attempt(0);
+}
+
 function parse(text) {
   try {
     return JSON.parse(text);

@@ -91,7 +91,10 @@ function onClick() {
   busyTicket = ticketId;
   setBusy(true);
   showStatus('busy', 'Escalating ticket #' + ticketId + ' — copying conversations and attachments…');
-  request('POST', '/escalations', { ticketId: ticketId, dryRun: false }, key).then(function (res) {
+  requestResending('POST', '/escalations', { ticketId: ticketId, dryRun: false }, key, function () {
+    if (currentTicketId() === ticketId)
+      showStatus('busy', 'Escalating ticket #' + ticketId + ' — the bridge did not answer, trying again…');
+  }).then(function (res) {
     busyTicket = null;
     setBusy(false);
     if (currentTicketId() !== ticketId) return; // the agent moved on; the result belongs to another ticket
