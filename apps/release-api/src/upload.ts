@@ -77,8 +77,10 @@ startMain({
       if (eq <= 0) problems.push({ variable: '--field', reason: `"${f}" is not key=value` });
       else fields.push([f.slice(0, eq), f.slice(eq + 1)]);
     }
-    const retries = flags.retries === undefined ? 4 : Number(flags.retries);
-    if (!Number.isInteger(retries) || retries < 0 || retries > 20)
+    // Digits only: Number() would take '' as 0 and '1e1' as 10.
+    const retries =
+      flags.retries === undefined ? 4 : /^\d{1,2}$/.test(String(flags.retries)) ? Number(flags.retries) : NaN;
+    if (!(retries >= 0 && retries <= 20))
       problems.push({ variable: '--retries', reason: 'must be a whole number from 0 to 20' });
     if (problems.length) throw new ConfigError(problems);
     const file = path.resolve(positionals[0]!);

@@ -239,20 +239,22 @@ describe('the upload client when a proxy answers 502 (a replica died under it)',
     }
   });
 
-  it('refuses a --retries that is not a whole number from 0 to 20 (exit 78)', async () => {
-    const run = await runUpload([
-      '--retries',
-      'many',
-      '--url',
-      server.url,
-      '--product',
-      'app',
-      '--version',
-      '2.0.2',
-      file,
-    ]);
-    expect(run.code).toBe(78);
-    expect(run.stderr).toContain('--retries');
+  it('refuses a --retries that is not a whole number from 0 to 20 (exit 78), publishing nothing', async () => {
+    for (const bad of ['many', '', '1e1', '21', '-1']) {
+      const run = await runUpload([
+        `--retries=${bad}`,
+        '--url',
+        server.url,
+        '--product',
+        'app',
+        '--version',
+        '2.0.2',
+        file,
+      ]);
+      expect({ bad, code: run.code }).toEqual({ bad, code: 78 });
+      expect(run.stderr).toContain('--retries');
+    }
+    expect(fs.existsSync(path.join(server.dir, 'app', '2.0.2'))).toBe(false);
   });
 });
 
