@@ -7,6 +7,7 @@ import {
   MergeRequestDiscussions,
   MergeRequests,
   ProjectLabels,
+  ProjectMembers,
   Projects,
   RepositoryFiles,
   Tags,
@@ -22,6 +23,7 @@ import {
   toMergeRequest,
   toNote,
   toProject,
+  toProjectMember,
   toTag,
 } from './to-port';
 import { uploadFile } from './upload-file';
@@ -90,6 +92,7 @@ export function createGitLab(opts: GitLabOptions): GitLabPort {
     mrs: new MergeRequests(config),
     discussions: new MergeRequestDiscussions(config),
     labels: new ProjectLabels(config),
+    members: new ProjectMembers(config),
   };
   const perPage = opts.perPage ?? 100;
   const rows = (v: unknown): Raw[] => (Array.isArray(v) ? (v as Raw[]) : []);
@@ -112,6 +115,13 @@ export function createGitLab(opts: GitLabOptions): GitLabPort {
     },
 
     getCommit: async (project, sha) => toCommit(one(await api.commits.show(project, sha))),
+
+    getProjectMember: async (project, userId) => {
+      const member = await orNull(
+        api.members.show(project, userId, { includeInherited: true }) as Promise<unknown>,
+      );
+      return member === null ? null : toProjectMember(one(member));
+    },
 
     listTags: async (project, o = {}) =>
       rows(await api.tags.all(project, { perPage, ...(o.search ? { search: o.search } : {}) })).map(toTag),

@@ -111,6 +111,19 @@ export interface Upload {
   fullPath: string;
 }
 
+/**
+ * A user's effective membership of a project: direct, or inherited through the project's groups (GitLab
+ * answers with the highest role). Roles (`access_level`): 5 Minimal access, 10 Guest, 15 Planner (GitLab
+ * 17.7+), 20 Reporter, 30 Developer, 40 Maintainer, 50 Owner.
+ */
+export interface ProjectMember {
+  userId: number;
+  username: string;
+  accessLevel: number;
+  /** The user is active (not blocked, banned or deactivated) and so is the membership (not awaiting approval). */
+  active: boolean;
+}
+
 export interface IssueQuery {
   /** Issues must carry all of these labels. */
   labels?: string[];
@@ -133,6 +146,11 @@ export interface GitLabPort {
   /** A file's raw text at a ref; null when the file or the ref does not exist. */
   readFile(project: ProjectRef, filePath: string, ref: string): Promise<string | null>;
   getCommit(project: ProjectRef, sha: string): Promise<Commit>;
+  /**
+   * The user's membership of the project, inherited ones included (`GET /projects/:id/members/all/:user_id`);
+   * null when the user is not a member (GitLab's 404), which is an answer, not a failure.
+   */
+  getProjectMember(project: ProjectRef, userId: number): Promise<ProjectMember | null>;
 
   /** Every tag matching GitLab's `search` (`^prefix` = begins with), through every page. */
   listTags(project: ProjectRef, opts?: { search?: string }): Promise<Tag[]>;

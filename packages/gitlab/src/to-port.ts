@@ -1,4 +1,15 @@
-import type { Commit, Discussion, Issue, Label, MergeRequest, Note, Project, Tag, Upload } from './port';
+import type {
+  Commit,
+  Discussion,
+  Issue,
+  Label,
+  MergeRequest,
+  Note,
+  Project,
+  ProjectMember,
+  Tag,
+  Upload,
+} from './port';
 
 /** GitLab REST v4 JSON (snake_case) -> the port's types. Unknown input fields are ignored. */
 type Raw = Record<string, unknown>;
@@ -20,6 +31,17 @@ export function toProject(r: Raw): Project {
 
 export function toCommit(r: Raw): Commit {
   return { id: s(r.id), shortId: s(r.short_id), title: s(r.title), message: s(r.message) };
+}
+
+/** `state` is the user's (active, blocked, ...); `membership_state` (newer GitLab) the membership's. */
+export function toProjectMember(r: Raw): ProjectMember {
+  const membershipState = r.membership_state;
+  return {
+    userId: n(r.id),
+    username: s(r.username),
+    accessLevel: typeof r.access_level === 'number' ? r.access_level : 0,
+    active: r.state === 'active' && (membershipState === undefined || membershipState === 'active'),
+  };
 }
 
 export function toTag(r: Raw): Tag {

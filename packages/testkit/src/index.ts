@@ -7,6 +7,7 @@ export {
 export type { FaultSpec } from './gitlab/faults';
 export type { WebhookDelivery } from './gitlab/send-webhook';
 export type * from './gitlab/model';
+export type { MemberInput, MemberRecord } from './gitlab/member-book';
 export { seedDemo } from './gitlab/seed-demo';
 export { loadWebhookFixture, webhookFixturesDir } from './load-webhook-fixture';
 export * from './freshdesk';

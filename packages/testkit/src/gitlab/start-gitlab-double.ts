@@ -12,7 +12,9 @@ import type {
   TagRecord,
 } from './model';
 import { issueRoutes } from './routes/issue-routes';
+import type { MemberInput, MemberRecord } from './member-book';
 import { labelRoutes } from './routes/label-routes';
+import { memberRoutes } from './routes/member-routes';
 import { mergeRequestRoutes } from './routes/merge-request-routes';
 import { projectRoutes } from './routes/project-routes';
 import type { Route, RouteDeps } from './routes/route';
@@ -83,6 +85,10 @@ export interface GitLabDouble {
     project: number | string,
     input: { name: string; color?: string; description?: string },
   ): LabelRecord;
+  /** A direct member of the project (adding the same user again changes the membership). */
+  addProjectMember(project: number | string, member: MemberInput): MemberRecord;
+  /** A member of the group `path` (e.g. `acme`), inherited by every project under it (`acme/app`, `acme/sub/x`). */
+  addGroupMember(groupPath: string, member: MemberInput): MemberRecord;
   /** Live in-memory state of one project. */
   state(project: number | string): ProjectRecord;
   commit(project: number | string, sha: string): CommitRecord | undefined;
@@ -103,6 +109,7 @@ const ROUTES: Route[] = [
   ...mergeRequestRoutes,
   ...labelRoutes,
   ...uploadRoutes,
+  ...memberRoutes,
 ];
 
 /** A GitLab REST v4 double on 127.0.0.1 with in-memory state; see the package README. */
@@ -219,6 +226,8 @@ export async function startGitLabDouble(opts: GitLabDoubleOptions = {}): Promise
     addIssue: (project, input) => store.addIssue(project, input),
     addMergeRequest: (project, input) => store.addMergeRequest(project, input),
     addLabel: (project, input) => store.addLabel(project, input),
+    addProjectMember: (project, member) => store.members.addProjectMember(store.project(project), member),
+    addGroupMember: (groupPath, member) => store.members.addGroupMember(groupPath, member),
     state: (project) => store.project(project),
     commit: (project, sha) => store.findCommit(store.project(project), sha),
     get requests() {

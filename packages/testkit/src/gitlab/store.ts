@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { MemberBook } from './member-book';
 import type {
   CommitRecord,
   IssueRecord,
@@ -29,6 +30,8 @@ export interface AddCommitInput {
 /** The double's whole state and the rules GitLab applies to it. One per double; nothing module-level. */
 export class GitLabStore {
   readonly projects: ProjectRecord[] = [];
+  /** Project and group members (members of a group are inherited by the projects under it). */
+  readonly members = new MemberBook(() => this.timestamp());
   private nextId = { project: 1, issue: 1, note: 1, mr: 1, label: 1, upload: 1 };
   private commitSeq = 0;
 
