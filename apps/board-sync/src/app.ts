@@ -3,6 +3,7 @@ import { settings } from './config';
 import { createMetrics } from './create-metrics';
 import { createMergeRequestHandler } from './handle-merge-request';
 import { createPushHandler } from './handle-push';
+import { createEditRights } from './rights/create-edit-rights';
 
 /** board-sync, whole: its settings and its handlers (main.ts runs it). */
 export const boardSync = defineWebhookApp({
@@ -10,11 +11,12 @@ export const boardSync = defineWebhookApp({
   summary: 'GitLab webhook: moves referenced issues across the board as merge requests open and merge.',
   settings,
   setup: ({ config, registry }) => {
-    const metrics = createMetrics(registry);
+    // The membership answers' cache lives as long as this app instance, not in the module.
+    const deps = { config, metrics: createMetrics(registry), rights: createEditRights() };
     return {
       handlers: {
-        merge_request: createMergeRequestHandler(config, metrics),
-        push: createPushHandler(config, metrics),
+        merge_request: createMergeRequestHandler(deps),
+        push: createPushHandler(deps),
       },
     };
   },

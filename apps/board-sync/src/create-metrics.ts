@@ -16,7 +16,7 @@ export function createMetrics(registry: Registry): BoardSyncMetrics {
   });
   const leftAlone = new Counter({
     name: 'board_sync_issues_left_alone_total',
-    help: 'Referenced issues left alone, by why (closed, already_there, backwards, not_found, refused)',
+    help: 'Referenced issues left alone, by why (closed, already_there, backwards, not_found, refused, not_permitted)',
     labelNames: ['reason'] as const,
     registers: [registry],
   });

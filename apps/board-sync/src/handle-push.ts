@@ -1,7 +1,6 @@
 import type { EventHandler, PushPayload } from '@devops/webhooks';
 import { boardLabelFor, type BoardConfig } from './board/board-settings';
-import { createMoveHandler, type Move } from './board/create-move-handler';
-import type { BoardSyncMetrics } from './create-metrics';
+import { createMoveHandler, type Move, type MoveHandlerDeps } from './board/create-move-handler';
 import { issueNumberFromBranch } from './references/issue-number-from-branch';
 
 const ZERO_SHA = /^0+$/;
@@ -31,6 +30,6 @@ function decide(config: BoardConfig, payload: PushPayload): { ignore: string } |
  * the pushed project moves to BOARD_ON_BRANCH (backwards too: a new branch
  * for an issue means work on it (re)started).
  */
-export function createPushHandler(config: BoardConfig, metrics: BoardSyncMetrics): EventHandler<PushPayload> {
-  return createMoveHandler(config, metrics, (payload: PushPayload) => decide(config, payload));
+export function createPushHandler(deps: MoveHandlerDeps): EventHandler<PushPayload> {
+  return createMoveHandler(deps, (payload: PushPayload) => decide(deps.config, payload));
 }

@@ -1,4 +1,4 @@
-import { pushPayload, startHarness, type Harness, type MrPayloadInput } from './start-harness';
+import { MR_AUTHOR, pushPayload, startHarness, type Harness, type MrPayloadInput } from './start-harness';
 import { createWorld, expectOn, type World } from './board-world';
 
 let h: Harness;
@@ -66,6 +66,7 @@ describe('board-sync leaves issues alone', () => {
   it('a repeated delivery makes no issue update at all', async () => {
     h = await startHarness();
     const w = world({ serverLabels: [['In Review']], clientLabels: [['In Review']] });
+    h.gitlab.addProjectMember(w.client.id, { user: MR_AUTHOR, accessLevel: 30 });
     const payload = w.mr('merge', { description: 'Closes #1 and acme/client#1' });
     await h.deliver(payload);
     expectOn(w.labels(w.server.id, 1), 'Test');

@@ -1,4 +1,4 @@
-import { startHarness, type Harness } from './start-harness';
+import { MR_AUTHOR, startHarness, type Harness } from './start-harness';
 import { BOARD, createWorld, expectOn } from './board-world';
 
 let h: Harness;
@@ -14,6 +14,8 @@ describe('board-sync merge request transitions', () => {
       serverLabels: [['To Do'], ['In Development'], []],
       clientLabels: [['To Do'], ['To Do']],
     });
+    // The MR's author may edit issues in acme/client (board-sync-author-rights.test.ts: otherwise they stay).
+    h.gitlab.addProjectMember(w.client.id, { user: MR_AUTHOR, accessLevel: 20 });
     const res = await h.deliver(
       w.mr('open', {
         title: 'Login page for #1',

@@ -38,7 +38,14 @@ export interface MrPayloadInput {
   sourceBranch: string;
   draft?: boolean;
   changes?: Record<string, unknown>;
+  /** `object_attributes.author_id` (the fixture's: 51, see MR_AUTHOR). */
+  authorId?: number;
+  /** A merge request from a fork: its source project (default: the target project). */
+  sourceProjectId?: number;
 }
+
+/** The author of GitLab's documented Merge Request Hook payloads (`object_attributes.author_id`). */
+export const MR_AUTHOR = { id: 51, username: 'mr-author', name: 'MR Author' };
 
 /** GitLab's documented Merge Request Hook payload for `action`, adjusted to the test's project and MR. */
 export function mergeRequestPayload(input: MrPayloadInput): FixturePayload {
@@ -51,7 +58,8 @@ export function mergeRequestPayload(input: MrPayloadInput): FixturePayload {
   attrs.description = input.description ?? '';
   attrs.source_branch = input.sourceBranch;
   attrs.target_project_id = input.projectId;
-  attrs.source_project_id = input.projectId;
+  attrs.source_project_id = input.sourceProjectId ?? input.projectId;
+  if (input.authorId !== undefined) attrs.author_id = input.authorId;
   attrs.draft = input.draft ?? false;
   attrs.work_in_progress = input.draft ?? false;
   if (input.changes) payload.changes = input.changes;

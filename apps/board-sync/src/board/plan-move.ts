@@ -5,7 +5,7 @@ export type MovePlan =
   | { move: false; kind: LeftAlone; reason: string };
 
 /** Why an issue was left alone, as a metric label. */
-export type LeftAlone = 'closed' | 'already_there' | 'backwards' | 'not_found' | 'refused';
+export type LeftAlone = 'closed' | 'already_there' | 'backwards' | 'not_found' | 'refused' | 'not_permitted';
 
 /**
  * How an issue moves to `target`: add it and remove every other workflow
