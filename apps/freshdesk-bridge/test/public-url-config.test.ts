@@ -35,8 +35,8 @@ describe('BRIDGE_PUBLIC_URL (the userscript sends the API key there)', () => {
     '%s (plain http off loopback) is a configuration error: exit 78 naming the variable',
     (value) => {
       const run = start(value);
-      expect(run.status).toBe(78);
       const out = run.stdout + run.stderr;
+      expect({ status: run.status, out }).toEqual({ status: 78, out: expect.any(String) });
       expect(out).toContain('BRIDGE_PUBLIC_URL');
       expect(out).toContain('must be an https:// URL (plain http:// only for a loopback host');
       // nothing else was wrong, and no secret is echoed

@@ -63,6 +63,16 @@ describe('attachment downloads and proxy variables (SPEC: they never carry a dow
     await double.close();
   });
 
+  it('the API client reads tickets straight from FRESHDESK_URL; the proxy sees nothing', async () => {
+    const ticket = double.addTicket({
+      subject: 'Proxy-free',
+      attachments: [{ name: 'a.txt', content: 'x' }],
+    });
+    const { freshdesk } = clientFor(double, { retry: { retries: 0 } });
+    expect((await freshdesk.getTicket(ticket.id)).subject).toBe('Proxy-free');
+    expect(proxy.seen).toEqual([]);
+  });
+
   it('an http download goes straight to the storage host; the proxy sees nothing', async () => {
     const ticket = double.addTicket({
       attachments: [{ name: 'a.txt', contentType: 'text/plain', content: 'straight to storage' }],
