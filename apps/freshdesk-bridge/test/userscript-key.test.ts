@@ -60,6 +60,18 @@ const HOSTILE = `(() => {
   });
 })();`;
 
+/** The page also wraps the dialogs: what the agent types into a page-world `prompt` is the page's to read. */
+const DIALOG_WATCH = `(() => {
+  for (const name of ['prompt', 'confirm']) {
+    const real = window[name];
+    window[name] = function () {
+      const answer = real.apply(this, arguments);
+      window.__hostile.push('window.' + name + ': ' + String(answer));
+      return answer;
+    };
+  }
+})();`;
+
 /** Everything the page can see: what the hostile script caught, both storages, cookies, the DOM. */
 async function whatThePageHas(page: Page): Promise<string> {
   return page.evaluate(() =>
@@ -168,6 +180,39 @@ describe('the API key never reaches the page (a hostile script on the Freshdesk 
     expect(JSON.parse(seen).captured).toEqual(expect.any(Array));
     expect(seen).not.toContain(API_KEY);
     expect(dialogs.filter((d) => d.startsWith('prompt'))).toHaveLength(1);
+  }, 60_000);
+
+  it('[slow] in the isolated world the header asks for (@sandbox DOM, @inject-into content), even wrapped dialogs get nothing', async () => {
+    const [t1, t2] = tickets as [number, number];
+    await page.addInitScript(DIALOG_WATCH);
+    const script = await fetchUserscript(b.url);
+    await page.goto(`${site.origin}/a/tickets/${t1}`);
+    await manager.run(script, { world: 'isolated' });
+
+    await page.locator('[data-fdb="button"]').click();
+    await page.locator('[data-fdb="issue-link"]').waitFor({ timeout: 20_000 });
+    const seen = await whatThePageHas(page);
+    expect(seen).not.toContain(API_KEY);
+    // the watchers were live: the page's own dialogs would have been seen
+    expect(await page.evaluate(() => window.confirm('page'))).toBe(true);
+    expect(JSON.parse(await whatThePageHas(page)).captured).toEqual(['window.confirm: true']);
+
+    const issues = b.gitlab.state(b.project.id).issues;
+    expect(issues.map((i) => i.title)).toEqual([`[FD#${t1}] Login loops`]);
+    expect(dialogs.map((d) => d.split(':')[0])).toEqual(['confirm', 'prompt', 'confirm']);
+    expect(manager.store.get(KEY_NAME)).toBe(API_KEY);
+    expect(manager.requests.map((r) => [r.method, r.url, r.headers.Authorization])).toEqual([
+      ['POST', `${b.url}/escalations`, `Bearer ${API_KEY}`],
+    ]);
+
+    // the page's history calls are out of reach there; the DOM observer still follows the navigation
+    await page.click(`[data-ticket-link="${t2}"]`);
+    await page.waitForFunction(
+      (id) => document.getElementById('fdb-escalate')?.getAttribute('data-ticket') === String(id),
+      t2,
+    );
+    await until(() => manager.requests.some((r) => r.url === `${b.url}/escalations/${t2}`));
+    expect(await whatThePageHas(page)).not.toContain(API_KEY);
   }, 60_000);
 
   it('[slow] run without a manager granting GM functions, it shows an error: no prompt, no storage, no request', async () => {

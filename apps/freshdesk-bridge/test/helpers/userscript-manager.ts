@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 
 const PAGE = readFileSync(path.join(__dirname, '..', 'fixtures', 'freshdesk-ticket-page.html'), 'utf8');
 
@@ -51,19 +51,18 @@ const PROVIDED = [
 ];
 
 /**
- * The page side of the manager: the GM functions, defined in a closure around
- * the script (its parameters), never on `window`. Storage reads come from the
- * copy the manager hands over at injection (GM_getValue is synchronous, as in
- * Tampermonkey and Violentmonkey); writes and requests go to the manager in
- * the test process through `call`, its private channel, taken off `window` at
- * once. Only the functions the script's `@grant` lines name are passed in.
+ * The page side of the manager, as the source of a function `(call, values)`:
+ * the GM functions, defined in a closure around the script (its parameters),
+ * never on `window`. Storage reads come from the copy the manager hands over
+ * at injection (GM_getValue is synchronous, as in Tampermonkey and
+ * Violentmonkey); writes and requests go to the manager in the test process
+ * through `call`, its private channel. Only the functions the script's
+ * `@grant` lines name are passed in.
  */
 function wrap(script: string, granted: string[]): string {
   const params = PROVIDED.join(', ');
   const args = PROVIDED.map((name) => (granted.includes(name) ? name : 'undefined')).join(', ');
-  return `(function (channel, values) {
-  var call = window[channel];
-  delete window[channel];
+  return `(function (call, values) {
   var menu = {};
   function GM_getValue(key, fallback) { return key in values ? values[key] : fallback; }
   function GM_setValue(key, value) { values[key] = value; call({ op: 'set', key: key, value: value }); }
@@ -108,18 +107,74 @@ export async function createUserscriptManager(page: Page) {
     menu: [] as string[],
     answer: undefined as ((req: ManagerRequest) => { status: number; body: string } | undefined) | undefined,
 
-    /** What the manager does on every page load: runs the script, wrapped, with the GM functions it granted. */
-    async run(script: string): Promise<void> {
+    /**
+     * What the manager does on every page load: runs the script, wrapped, with the GM functions it granted.
+     * `world: 'page'` (Tampermonkey's default, `@sandbox raw`): in the page's own JavaScript world, beside
+     * its scripts; the channel to the manager is a binding under a random name, taken off `window` at once.
+     * `world: 'isolated'` (`@sandbox DOM`, `@inject-into content`): in a world of its own that shares only
+     * the DOM with the page (Chromium's isolated world, as content scripts run); the channel never exists
+     * in the page's world.
+     */
+    async run(script: string, opts: { world?: 'page' | 'isolated' } = {}): Promise<void> {
       connect = headerValues(script, 'connect');
-      const granted = headerValues(script, 'grant');
-      const start = await page.evaluateHandle(wrap(script, granted));
-      await start.evaluate((fn, [name, values]) => (fn as (c: string, v: object) => void)(name, values), [
-        channel,
-        Object.fromEntries(manager.store),
-      ] as const);
+      const source = wrap(script, headerValues(script, 'grant'));
+      const values = Object.fromEntries(manager.store);
+      if (opts.world === 'isolated') {
+        await runIsolated(source, values);
+        return;
+      }
+      const start = await page.evaluateHandle(source);
+      await start.evaluate(
+        (fn, [name, stored]) => {
+          const w = window as unknown as Record<string, unknown>;
+          const call = w[name];
+          delete w[name];
+          (fn as (c: unknown, v: object) => void)(call, stored);
+        },
+        [channel, values] as const,
+      );
       await start.dispose();
     },
   };
+
+  let cdp: CDPSession | undefined;
+  /** The isolated world's channel: a CDP binding that exists only in worlds named `world`. */
+  async function runIsolated(source: string, values: Record<string, unknown>): Promise<void> {
+    const world = `${channel}_world`;
+    if (!cdp) {
+      const session = await page.context().newCDPSession(page);
+      cdp = session;
+      session.on('Runtime.bindingCalled', (event) => {
+        if (event.name !== channel) return;
+        const { id, msg } = JSON.parse(event.payload) as { id: number; msg: Message };
+        void handle(msg).then((result) =>
+          session.send('Runtime.evaluate', {
+            contextId: event.executionContextId,
+            expression: `window.${channel}_deliver(${id}, ${JSON.stringify(result)})`,
+          }),
+        );
+      });
+      await session.send('Runtime.enable');
+      await session.send('Runtime.addBinding', { name: channel, executionContextName: world });
+    }
+    const { frameTree } = await cdp.send('Page.getFrameTree');
+    const { executionContextId } = await cdp.send('Page.createIsolatedWorld', {
+      frameId: frameTree.frame.id,
+      worldName: world,
+    });
+    const run = await cdp.send('Runtime.evaluate', {
+      contextId: executionContextId,
+      expression: `(function (values) {
+  var send = window.${channel}, pending = {}, next = 0;
+  window.${channel}_deliver = function (id, result) { var done = pending[id]; delete pending[id]; done(result); };
+  function call(msg) {
+    return new Promise(function (resolve) { var id = ++next; pending[id] = resolve; send(JSON.stringify({ id: id, msg: msg })); });
+  }
+  (${source})(call, values);
+})(${JSON.stringify(values)})`,
+    });
+    if (run.exceptionDetails) throw new Error(`the userscript threw: ${run.exceptionDetails.text}`);
+  }
 
   async function request(msg: ManagerRequest & { timeout?: number }): Promise<ManagerAnswer> {
     const req: ManagerRequest = { method: msg.method, url: msg.url, headers: msg.headers, data: msg.data };
@@ -140,7 +195,7 @@ export async function createUserscriptManager(page: Page) {
     }
   }
 
-  await page.exposeBinding(channel, async (_source, msg: Message) => {
+  async function handle(msg: Message): Promise<ManagerAnswer | null> {
     switch (msg.op) {
       case 'set':
         manager.store.set(msg.key, msg.value);
@@ -154,7 +209,9 @@ export async function createUserscriptManager(page: Page) {
       case 'xhr':
         return request(msg);
     }
-  });
+  }
+
+  await page.exposeBinding(channel, (_source, msg: Message) => handle(msg));
   return manager;
 }
 
