@@ -24,7 +24,10 @@ export const settings = {
   }),
   BRIDGE_PUBLIC_URL: url({
     required: true,
-    description: 'How browsers reach this bridge, e.g. https://bridge.example.com',
+    // the userscript sends the API key there: never in clear text across a network
+    httpsUnlessLoopback: true,
+    description:
+      'How browsers reach this bridge, e.g. https://bridge.example.com (http only for a loopback host)',
   }),
   BRIDGE_LABELS: list({ default: ['freshdesk'], description: 'Labels on escalated issues' }),
   BRIDGE_LINK_FIELD: text({

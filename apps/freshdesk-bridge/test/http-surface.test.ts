@@ -108,6 +108,9 @@ describe('GET /userscript.user.js', () => {
         'm',
       ),
       /^\/\/ @grant\s+GM_xmlhttpRequest$/m,
+      /^\/\/ @grant\s+GM_getValue$/m,
+      /^\/\/ @grant\s+GM_setValue$/m,
+      /^\/\/ @grant\s+GM_deleteValue$/m,
       new RegExp(`^// @connect\\s+${host.replace(/\./g, '\\.')}$`, 'm'),
       new RegExp(`^// @downloadURL\\s+${b.url.replace(/[.]/g, '\\.')}/userscript\\.user\\.js$`, 'm'),
     ]) {
@@ -120,6 +123,13 @@ describe('GET /userscript.user.js', () => {
     for (const fn of ['function readKey(', 'function request(', 'function showButton('])
       expect(text).toContain(fn);
     expect(() => new Function(text)).not.toThrow();
+    // the key only through the manager's functions: nothing of the page's to keep or send it with
+    const code = text.slice(text.indexOf('// ==/UserScript=='));
+    for (const pageApi of [/localStorage/, /sessionStorage/, /\bfetch\(/, /XMLHttpRequest\(/, /unsafeWindow/])
+      expect(code).not.toMatch(pageApi);
+    expect(code).not.toMatch(/(window|globalThis|self)\s*(\[|\.\s*GM_)/);
+    // the notes about how the file is assembled stay in the repository
+    expect(text).not.toMatch(/@@include|\/\/ build:/);
   });
 
   it('refuses to assemble a userscript whose part is missing, naming it', () => {

@@ -1,52 +1,22 @@
 /// <reference lib="dom" />
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startFreshdeskDouble } from '@devops/testkit';
 import { API_KEY, startBridge, type Bridge } from './helpers/start-bridge';
 import { seedTicket } from './helpers/seed-ticket';
+import {
+  createUserscriptManager,
+  fetchUserscript,
+  startTicketPage,
+  type UserscriptManager,
+} from './helpers/userscript-manager';
 
-const PAGE = readFileSync(path.join(__dirname, 'fixtures', 'freshdesk-ticket-page.html'), 'utf8');
 const SCREENSHOT = process.env.BRIDGE_SCREENSHOT;
-
-/** A Freshdesk-shaped agent app on loopback: every /a/... path serves the single page. */
-async function startTicketPage(tickets: Record<number, { subject: string; text: string }>) {
-  const html = PAGE.replace(
-    '<script>',
-    `<script>window.__TICKETS__ = ${JSON.stringify(tickets)};</script>\n    <script>`,
-  );
-  const server = http.createServer((req, res) => {
-    if (!req.url?.startsWith('/a/')) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { origin, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-/** GM_* shims as a userscript manager grants them; GM_xmlhttpRequest forwards to fetch and records its calls. */
-const GM_SHIM = `
-  window.__gm = { calls: [], store: {} };
-  window.GM_getValue = (k, d) => (k in window.__gm.store ? window.__gm.store[k] : d);
-  window.GM_setValue = (k, v) => { window.__gm.store[k] = v; };
-  window.GM_deleteValue = (k) => { delete window.__gm.store[k]; };
-  window.GM_xmlhttpRequest = (d) => {
-    window.__gm.calls.push({ method: d.method, url: d.url });
-    fetch(d.url, { method: d.method, headers: d.headers, body: d.data }).then(
-      (r) => r.text().then((t) => d.onload({ status: r.status, responseText: t })),
-      () => d.onerror({}),
-    );
-  };
-`;
+const KEY_NAME = 'freshdesk-bridge.apiKey';
 
 let browser: Browser;
 let b: Bridge;
 let page: Page;
+let manager: UserscriptManager;
 let site: Awaited<ReturnType<typeof startTicketPage>>;
 let tickets: number[];
 let dialogs: string[];
@@ -82,6 +52,7 @@ beforeEach(async () => {
     dialogs.push(`${d.type()}: ${d.message()}`);
     void (d.type() === 'prompt' ? d.accept(promptAnswer) : d.accept());
   });
+  manager = await createUserscriptManager(page);
 });
 afterEach(async () => {
   await page?.close();
@@ -90,24 +61,22 @@ afterEach(async () => {
   await site?.close();
 });
 
-async function openTicket(id: number, opts: { gm?: boolean; key?: string } = {}) {
+async function openTicket(id: number, opts: { key?: string } = {}) {
+  if (opts.key) manager.store.set(KEY_NAME, opts.key);
   await page.goto(`${site.origin}/a/tickets/${id}`);
-  if (opts.key) await page.evaluate((k) => localStorage.setItem('freshdesk-bridge.apiKey', k), opts.key);
-  await injectUserscript(opts);
+  await injectUserscript();
 }
 
 /** What the userscript manager does on every page load. */
-async function injectUserscript(opts: { gm?: boolean } = {}) {
-  if (opts.gm) await page.addScriptTag({ content: GM_SHIM });
-  const script = await (await fetch(`${b.url}/userscript.user.js`)).text();
-  await page.addScriptTag({ content: script });
+async function injectUserscript() {
+  await manager.run(await fetchUserscript(b.url));
 }
 
 const button = () => page.locator('[data-fdb="button"]');
 const status = () => page.locator('[data-fdb="status"]');
 
 describe('the userscript in Chromium', () => {
-  it('[slow] adds the button once, keeps it across SPA navigation, escalates the ticket in the URL (fetch path)', async () => {
+  it('[slow] adds the button once, keeps it across SPA navigation, escalates the ticket in the URL (through the manager)', async () => {
     const [t1, t2] = tickets as [number, number];
     await openTicket(t1);
     await expectCount(button(), 1);
@@ -145,7 +114,8 @@ describe('the userscript in Chromium', () => {
       `confirm: Escalate ticket #${t2} to GitLab? Its conversations and attachments are copied into one issue.`,
     );
     expect(dialogs[1]).toMatch(/^prompt: API key/);
-    expect(await page.evaluate(() => localStorage.getItem('freshdesk-bridge.apiKey'))).toBe(API_KEY);
+    expect(manager.store.get(KEY_NAME)).toBe(API_KEY);
+    expect(manager.requests.map((r) => `${r.method} ${r.url}`)).toContain(`POST ${b.url}/escalations`);
     if (SCREENSHOT) await page.screenshot({ path: SCREENSHOT });
 
     // a second click on the same ticket: no second prompt, the existing issue
@@ -157,30 +127,13 @@ describe('the userscript in Chromium', () => {
     expect(b.gitlab.state(b.project.id).issues).toHaveLength(1);
   }, 60_000);
 
-  it('[slow] uses GM_xmlhttpRequest and GM storage when the manager grants them', async () => {
-    const [t1] = tickets as [number, number];
-    await openTicket(t1, { gm: true });
-    await button().click();
-    await page.locator('[data-fdb="issue-link"]').waitFor({ timeout: 20_000 });
-    const gm = await page.evaluate(
-      () => (window as unknown as { __gm: { calls: unknown[]; store: Record<string, string> } }).__gm,
-    );
-    expect(gm.calls).toEqual([{ method: 'POST', url: `${b.url}/escalations` }]);
-    expect(gm.store['freshdesk-bridge.apiKey']).toBe(API_KEY);
-    expect(await page.evaluate(() => localStorage.getItem('freshdesk-bridge.apiKey'))).toBeNull();
-    expect(b.gitlab.state(b.project.id).issues.map((i) => i.title)).toEqual([`[FD#${t1}] Login loops`]);
-  }, 60_000);
-
   it("[slow] sends the escalation again when a proxy answers 502 (a bridge replica died): one issue; the bridge's own 502 is shown", async () => {
     const [t1] = tickets as [number, number];
     await openTicket(t1);
     let posts = 0;
-    await page.route(`${b.url}/escalations`, (route) => {
-      posts++;
-      return posts === 1
-        ? route.fulfill({ status: 502, contentType: 'text/plain', body: 'Bad Gateway' })
-        : route.continue();
-    });
+    // a proxy in front of the bridge answers the first POST itself
+    manager.answer = (req) =>
+      req.method === 'POST' && ++posts === 1 ? { status: 502, body: 'Bad Gateway' } : undefined;
     await button().click();
     await page.locator('[data-fdb="issue-link"]').waitFor({ timeout: 20_000 });
     expect(posts).toBe(2);
@@ -188,17 +141,13 @@ describe('the userscript in Chromium', () => {
     expect(b.gitlab.state(b.project.id).issues.map((i) => i.title)).toEqual([`[FD#${t1}] Login loops`]);
 
     // The bridge's own 502 (GitLab refused, a JSON error) is an answer: shown, not sent again.
-    await page.unroute(`${b.url}/escalations`);
     await page.goto(`${site.origin}/a/tickets/${tickets[1]!}`);
     await injectUserscript();
-    await page.route(`${b.url}/escalations`, (route) => {
+    manager.answer = (req) => {
+      if (req.method !== 'POST') return undefined;
       posts++;
-      return route.fulfill({
-        status: 502,
-        contentType: 'application/json',
-        body: '{"error":"GitLab refused: 403"}',
-      });
-    });
+      return { status: 502, body: '{"error":"GitLab refused: 403"}' };
+    };
     await button().click();
     await page.waitForFunction(() =>
       document.querySelector('[data-fdb="status"]')?.textContent?.includes('HTTP 502'),
@@ -217,7 +166,7 @@ describe('the userscript in Chromium', () => {
     expect(await status().textContent()).toContain(
       'the bridge rejected the API key — set it in the script settings',
     );
-    expect(await page.evaluate(() => localStorage.getItem('freshdesk-bridge.apiKey'))).toBeNull();
+    expect(manager.store.has(KEY_NAME)).toBe(false);
     expect(await button().isEnabled()).toBe(true);
     expect(b.gitlab.state(b.project.id).issues).toEqual([]);
   }, 60_000);
@@ -235,13 +184,8 @@ describe('the userscript in Chromium', () => {
     expect(text).not.toContain('{');
 
     // a plain 500 (a bug in the bridge) reads as well
-    await page.route(`${b.url}/escalations`, (route) =>
-      route.fulfill({
-        status: 500,
-        contentType: 'application/json',
-        body: '{"error":"the bridge failed: boom"}',
-      }),
-    );
+    manager.answer = (req) =>
+      req.method === 'POST' ? { status: 500, body: '{"error":"the bridge failed: boom"}' } : undefined;
     await button().click();
     await page.waitForFunction(() =>
       document.querySelector('[data-fdb="status"]')?.textContent?.includes('HTTP 500'),
@@ -249,7 +193,7 @@ describe('the userscript in Chromium', () => {
     expect(await status().textContent()).toBe(
       'Escalation failed: the bridge failed (HTTP 500): the bridge failed: boom — try again, or tell whoever runs the bridge',
     );
-    await page.unroute(`${b.url}/escalations`);
+    manager.answer = undefined;
 
     b.gitlab.clearFaults();
     await b.close(); // the bridge goes away

@@ -108,11 +108,27 @@ export function text(o: TextOpts & { required?: boolean; default?: string }): Se
   );
 }
 
+type UrlOpts = Common & {
+  /**
+   * https only, except for a loopback host (`localhost`, 127.0.0.0/8, `::1`):
+   * for a URL browsers are given, where plain http would carry credentials
+   * in clear text across the network.
+   */
+  httpsUnlessLoopback?: boolean;
+};
+
+/** Whether a URL's host name (as `new URL` normalises it) is this machine: localhost, 127.0.0.0/8 or ::1. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host === '::1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 /** An http(s) URL without a trailing slash, e.g. https://gitlab.example.com */
-export function url(o: Common & Req): Setting<string>;
-export function url(o: Common & Def<string>): Setting<string>;
-export function url(o: Common & Opt): Setting<string | undefined>;
-export function url(o: Common & { required?: boolean; default?: string }): Setting<string | undefined> {
+export function url(o: UrlOpts & Req): Setting<string>;
+export function url(o: UrlOpts & Def<string>): Setting<string>;
+export function url(o: UrlOpts & Opt): Setting<string | undefined>;
+export function url(o: UrlOpts & { required?: boolean; default?: string }): Setting<string | undefined> {
   return build(o, (raw) => {
     let parsed: URL;
     try {
@@ -127,6 +143,11 @@ export function url(o: Common & { required?: boolean; default?: string }): Setti
     }
     if (parsed.username || parsed.password) {
       throw new SettingProblem('must not carry credentials in the URL; use the token setting instead');
+    }
+    if (o.httpsUnlessLoopback && parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
+      throw new SettingProblem(
+        `must be an https:// URL (plain http:// only for a loopback host: localhost, 127.0.0.1, [::1])${o.secret ? '' : `, not http://${parsed.host}`}`,
+      );
     }
     return raw.replace(/\/+$/, '');
   });

@@ -125,6 +125,49 @@ describe('loadConfig', () => {
   });
 });
 
+describe('url({ httpsUnlessLoopback }): a URL browsers are given is https, plain http only on loopback', () => {
+  const s = { PUBLIC_URL: url({ required: true, httpsUnlessLoopback: true, description: 'public' }) };
+
+  it.each([
+    'https://bridge.example.com',
+    'https://10.0.0.5:8443',
+    'http://localhost:3002',
+    'http://LOCALHOST:3002',
+    'http://127.0.0.1:3002',
+    'http://127.8.9.10',
+    'http://127.1:3002', // the URL parser reads it as 127.0.0.1
+    'http://[::1]:3002',
+    'http://[0:0:0:0:0:0:0:1]:3002',
+  ])('accepts %s', (value) => {
+    expect(loadConfig(s, { PUBLIC_URL: value }).PUBLIC_URL).toBe(value);
+  });
+
+  it.each([
+    ['http://bridge.example.com', 'bridge.example.com'],
+    ['http://10.0.0.5:3002', '10.0.0.5:3002'],
+    ['http://0.0.0.0:3002', '0.0.0.0:3002'],
+    ['http://128.0.0.1', '128.0.0.1'],
+    ['http://localhost.example.com', 'localhost.example.com'],
+    ['http://127.0.0.1.nip.io', '127.0.0.1.nip.io'],
+    ['http://[::ffff:127.0.0.1]', '[::ffff:7f00:1]'],
+    ['http://[::2]', '[::2]'],
+  ])('refuses %s, naming the variable and why', (value, host) => {
+    const problems = problemsOf(() => loadConfig(s, { PUBLIC_URL: value }));
+    expect(problems).toEqual([
+      {
+        variable: 'PUBLIC_URL',
+        reason: `must be an https:// URL (plain http:// only for a loopback host: localhost, 127.0.0.1, [::1]), not http://${host}`,
+      },
+    ]);
+  });
+
+  it('without the option, http is accepted anywhere (GITLAB_URL on a private network)', () => {
+    expect(loadConfig(schema, { GITLAB_URL: 'http://10.0.0.5', GITLAB_TOKEN: 't' }).GITLAB_URL).toBe(
+      'http://10.0.0.5',
+    );
+  });
+});
+
 describe('secrets the suite checks are at least SECRET_MIN_LENGTH (16) characters', () => {
   const s = {
     RELEASE_SHARED_SECRET: text({ required: true, secret: true, description: 'shared secret' }),

@@ -67,6 +67,9 @@ export function createFreshdesk(opts: FreshdeskOptions): FreshdeskPort {
     httpAgent: new http.Agent({ keepAlive: true }),
     httpsAgent: new https.Agent({ keepAlive: true }),
     maxRedirects: 0,
+    // no proxy from HTTPS_PROXY/HTTP_PROXY/ALL_PROXY, which axios would read from the environment by itself:
+    // like every client of the suite, this one connects where its settings say (and downloads where checked)
+    proxy: false,
     // responses are parsed as JSON; nothing else is expected from the API
     responseType: 'json',
   });

@@ -54,6 +54,9 @@ async function open(
       try {
         return await deps.http.get<Readable>(url.toString(), {
           ...(pinned ? { lookup: pinned } : {}),
+          // never through a proxy named by HTTPS_PROXY/HTTP_PROXY/ALL_PROXY (axios reads them unless told
+          // not to): the proxy would resolve the host itself, around the address check and the pin above
+          proxy: false,
           responseType: 'stream',
           // the key goes to Freshdesk only, never to S3/CDN (a pre-signed URL with a second credential is refused there anyway)
           ...(url.origin === deps.apiOrigin ? { auth: deps.auth } : {}),

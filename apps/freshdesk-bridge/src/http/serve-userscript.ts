@@ -6,21 +6,24 @@ import type { RequestHandler } from 'express';
 export const USERSCRIPT_FILE = path.join(__dirname, '..', 'userscript', 'escalate.user.js');
 
 const INCLUDE = /^( *)\/\/ @@include ([\w.-]+\.part\.js)$/gm;
+/** Notes about how the file is put together, for its readers in the repository, not for the agents' browsers. */
+const BUILD_NOTE = /^ *\/\/ build: .*\n/gm;
 
 /**
  * The userscript as one file, as a userscript manager installs it: each
  * `// @@include <name>.part.js` line of `file` replaced by that part (a file
  * beside it: the API key, the calls to the bridge, the ticket panel), indented
- * as the line was. A missing part throws, naming it.
+ * as the line was, and its `// build:` notes dropped. A missing part throws, naming it.
  */
 export function readUserscript(file = USERSCRIPT_FILE): string {
-  return readFileSync(file, 'utf8').replace(INCLUDE, (_line, indent: string, name: string) => {
+  const whole = readFileSync(file, 'utf8').replace(INCLUDE, (_line, indent: string, name: string) => {
     const part = readFileSync(path.join(path.dirname(file), name), 'utf8').trimEnd();
     return part
       .split('\n')
       .map((l) => (l ? indent + l : l))
       .join('\n');
   });
+  return whole.replace(BUILD_NOTE, '');
 }
 
 /**

@@ -1,42 +1,32 @@
-// Part of escalate.user.js, put in place of its `// @@include api-key.part.js` line when the bridge
-// serves the script (serve-userscript.ts): not a module, it shares the script's scope.
+// build: Part of escalate.user.js, put in place of its `// @@include api-key.part.js` line when the bridge
+// build: serves the script (serve-userscript.ts): not a module, it shares the script's scope.
 
-// --- the API key: GM storage when the manager grants it, else localStorage ---
-function hasGM(name) {
-  return typeof window[name] === 'function' || typeof globalThis[name] === 'function';
-}
-function gm(name) {
-  return typeof globalThis[name] === 'function' ? globalThis[name] : window[name];
-}
+// --- the API key: only in the userscript manager's storage ---
+// GM_getValue, GM_setValue, GM_deleteValue and GM_xmlhttpRequest are the manager's own functions, bound in
+// the script's scope by the `@grant` lines (never looked up on `window`, where the page could put its own).
+// Without them there is no place for the key that the page cannot read: an error, never the page's storage or requests.
+var GM_GRANTED =
+  typeof GM_getValue === 'function' &&
+  typeof GM_setValue === 'function' &&
+  typeof GM_deleteValue === 'function' &&
+  typeof GM_xmlhttpRequest === 'function';
+var NO_MANAGER =
+  'this script needs a userscript manager (Tampermonkey or Violentmonkey) granting GM_getValue, GM_setValue, ' +
+  'GM_deleteValue and GM_xmlhttpRequest — install it from ' +
+  BRIDGE_URL +
+  '/userscript.user.js';
+
 function readKey() {
-  if (hasGM('GM_getValue')) return gm('GM_getValue')(KEY_NAME, '') || '';
-  try {
-    return window.localStorage.getItem(KEY_NAME) || '';
-  } catch (e) {
-    return '';
-  }
+  return GM_GRANTED ? String(GM_getValue(KEY_NAME, '') || '') : '';
 }
 function writeKey(value) {
-  if (hasGM('GM_setValue')) {
-    gm('GM_setValue')(KEY_NAME, value);
-    return;
-  }
-  try {
-    window.localStorage.setItem(KEY_NAME, value);
-  } catch (e) {
-    /* storage blocked: the key is asked again next time */
-  }
+  if (GM_GRANTED) GM_setValue(KEY_NAME, value);
 }
 function forgetKey() {
-  if (hasGM('GM_deleteValue')) gm('GM_deleteValue')(KEY_NAME);
-  else if (hasGM('GM_setValue')) gm('GM_setValue')(KEY_NAME, '');
-  try {
-    window.localStorage.removeItem(KEY_NAME);
-  } catch (e) {
-    /* ignore */
-  }
+  if (GM_GRANTED) GM_deleteValue(KEY_NAME);
 }
 function askKey() {
+  if (!GM_GRANTED) return '';
   var value = window.prompt(
     'API key for the GitLab escalation bridge (ask whoever runs ' + BRIDGE_URL + '):',
     '',
@@ -45,8 +35,8 @@ function askKey() {
   if (value) writeKey(value);
   return value;
 }
-if (hasGM('GM_registerMenuCommand')) {
-  gm('GM_registerMenuCommand')('Set the bridge API key', function () {
+if (GM_GRANTED && typeof GM_registerMenuCommand === 'function') {
+  GM_registerMenuCommand('Set the bridge API key', function () {
     askKey();
   });
 }

@@ -1,47 +1,29 @@
-// Part of escalate.user.js, put in place of its `// @@include bridge-calls.part.js` line when the bridge
-// serves the script (serve-userscript.ts): not a module, it shares the script's scope.
+// build: Part of escalate.user.js, put in place of its `// @@include bridge-calls.part.js` line when the bridge
+// build: serves the script (serve-userscript.ts): not a module, it shares the script's scope.
 
-// --- calling the bridge: GM_xmlhttpRequest when granted (no CORS needed), fetch otherwise ---
+// --- calling the bridge: only through the manager's GM_xmlhttpRequest (no CORS, nothing the page can wrap) ---
 function request(method, path, body, key) {
-  var url = BRIDGE_URL + path;
+  if (!GM_GRANTED) return Promise.resolve({ status: 0, text: '', noManager: true });
   var headers = { Authorization: 'Bearer ' + key };
   if (body) headers['Content-Type'] = 'application/json';
-  var timeout = method === 'GET' ? 30 * 1000 : 15 * 60 * 1000;
-  if (hasGM('GM_xmlhttpRequest')) {
-    return new Promise(function (resolve) {
-      gm('GM_xmlhttpRequest')({
-        method: method,
-        url: url,
-        headers: headers,
-        data: body ? JSON.stringify(body) : undefined,
-        timeout: timeout,
-        onload: function (r) {
-          resolve({ status: r.status, text: r.responseText || '' });
-        },
-        onerror: function () {
-          resolve({ status: 0, text: '' });
-        },
-        ontimeout: function () {
-          resolve({ status: 0, text: '', timedOut: true });
-        },
-      });
+  return new Promise(function (resolve) {
+    GM_xmlhttpRequest({
+      method: method,
+      url: BRIDGE_URL + path,
+      headers: headers,
+      data: body ? JSON.stringify(body) : undefined,
+      timeout: method === 'GET' ? 30 * 1000 : 15 * 60 * 1000,
+      onload: function (r) {
+        resolve({ status: r.status, text: r.responseText || '' });
+      },
+      onerror: function () {
+        resolve({ status: 0, text: '' });
+      },
+      ontimeout: function () {
+        resolve({ status: 0, text: '', timedOut: true });
+      },
     });
-  }
-  return fetch(url, {
-    method: method,
-    headers: headers,
-    body: body ? JSON.stringify(body) : undefined,
-    credentials: 'omit',
-  }).then(
-    function (r) {
-      return r.text().then(function (text) {
-        return { status: r.status, text: text };
-      });
-    },
-    function () {
-      return { status: 0, text: '' };
-    },
-  );
+  });
 }
 
 /**
@@ -56,7 +38,7 @@ function requestResending(method, path, body, key, onRetry) {
   function attempt(i) {
     return request(method, path, body, key).then(function (res) {
       var fromProxy = res.status === 502 && !(parse(res.text) || {}).error;
-      var again = fromProxy || (res.status === 0 && !res.timedOut);
+      var again = fromProxy || (res.status === 0 && !res.timedOut && !res.noManager);
       if (!again || i >= waits.length) return res;
       onRetry();
       return new Promise(function (resolve) {
@@ -81,6 +63,7 @@ function parse(text) {
 function describeFailure(res, ticketId) {
   var body = parse(res.text) || {};
   var detail = typeof body.error === 'string' ? body.error : '';
+  if (res.noManager) return NO_MANAGER;
   if (res.status === 0) {
     return res.timedOut
       ? 'the bridge did not answer in time; the copy may still finish — click again in a minute to see the issue'

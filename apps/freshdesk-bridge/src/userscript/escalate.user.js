@@ -10,6 +10,8 @@
 // @grant        GM_deleteValue
 // @grant        GM_registerMenuCommand
 // @connect      __BRIDGE_HOST__
+// @sandbox      DOM
+// @inject-into  content
 // @updateURL    __BRIDGE_PUBLIC_URL__/userscript.user.js
 // @downloadURL  __BRIDGE_PUBLIC_URL__/userscript.user.js
 // @run-at       document-idle
@@ -24,9 +26,12 @@
  * On every ticket it first asks GET /escalations/:ticketId: an escalated
  * ticket shows "GitLab #N · open|closed" as a link instead of the button.
  * The button always acts on the ticket in the current URL.
- * The `// @@include` lines are replaced by the parts beside this file
- * (*.part.js) when the bridge serves it: one file, as managers install it.
+ * The API key lives only in the manager's storage and goes only through its
+ * GM_xmlhttpRequest (the @grant lines); @sandbox DOM (Tampermonkey) and
+ * @inject-into content (Violentmonkey) ask to run apart from the page's scripts.
  */
+// build: the `// @@include` lines are replaced by the parts beside this file (*.part.js) when the bridge
+// build: serves it (serve-userscript.ts), and these `// build:` lines dropped: one file, as managers install it.
 (function () {
   'use strict';
 

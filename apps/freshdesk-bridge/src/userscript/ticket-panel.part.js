@@ -1,5 +1,5 @@
-// Part of escalate.user.js, put in place of its `// @@include ticket-panel.part.js` line when the bridge
-// serves the script (serve-userscript.ts): not a module, it shares the script's scope.
+// build: Part of escalate.user.js, put in place of its `// @@include ticket-panel.part.js` line when the bridge
+// build: serves the script (serve-userscript.ts): not a module, it shares the script's scope.
 
 // --- the button ---
 function currentTicketId() {
@@ -75,6 +75,10 @@ function setBusy(busy) {
 function onClick() {
   var ticketId = currentTicketId();
   if (ticketId === null || busyTicket !== null) return;
+  if (!GM_GRANTED) {
+    showStatus('error', 'Escalation failed: ' + NO_MANAGER);
+    return;
+  }
   if (
     !window.confirm(
       'Escalate ticket #' +
