@@ -46,6 +46,8 @@ describe('[slow] alert rules (promtool)', () => {
         'ReleaseScriptFailed',
         'RaceReporterStale',
         'EscalationsFailing',
+        'ReconcileRepairsKeepHappening',
+        'ReconcileStale',
       ]),
     );
   });
@@ -61,9 +63,14 @@ describe('[slow] alert rules (promtool)', () => {
     expect(run.out.match(/SUCCESS/g)).toHaveLength(TEST_FILES.length);
   });
 
-  it('unit tests cover at least the dead-letter and race-reporter-stale alerts', () => {
+  it('unit tests cover at least the dead-letter, race-reporter-stale and catch-up alerts', () => {
     const tests = TEST_FILES.map((f) => read(`deploy/monitoring/${f}`)).join('\n');
-    for (const alert of ['WebhookDeadLettersWaiting', 'RaceReporterStale'])
+    for (const alert of [
+      'WebhookDeadLettersWaiting',
+      'RaceReporterStale',
+      'ReconcileRepairsKeepHappening',
+      'ReconcileStale',
+    ])
       expect(tests).toContain(`alertname: ${alert}`);
   });
 
@@ -77,6 +84,26 @@ describe('[slow] alert rules (promtool)', () => {
       'race-reporter counted stale after 24 h',
       (s: string) => s.replace('> 48 * 3600', '> 24 * 3600'),
       'alerts-48h.test.yml',
+    ],
+    [
+      'one hour of repairs is enough to alert (one lost delivery would page)',
+      (s: string) => s.replace(/(ReconcileRepairsKeepHappening[\s\S]*?for: )2h/, '$11h'),
+      'alerts.test.yml',
+    ],
+    [
+      'catch-up counted stale after two intervals instead of three',
+      (s: string) => s.replace('> 3 * 300', '> 2 * 300'),
+      'alerts.test.yml',
+    ],
+    [
+      'a replica that never ran a pass is not counted from its start',
+      (s: string) => s.replace(/\n\s*or process_start_time_seconds\{[^}]*\}/, ''),
+      'alerts.test.yml',
+    ],
+    [
+      'catch-up judged per replica instead of per service (the lock holder is the freshest)',
+      (s: string) => s.replace('time() - max by (job) (', 'time() - max by (job, instance) ('),
+      'alerts.test.yml',
     ],
   ])('the unit tests fail when %s', async (_what, edit, testFile) => {
     const dir = copyWith(edit);
