@@ -1,6 +1,6 @@
 // Writes .env.example from the apps' own config schemas (run after `pnpm build`):
 //   node scripts/env-example.mjs > .env.example
-// packages/deploy-check's tests fail when a setting is missing from it.
+// checks/deploy's tests fail when a setting is missing from it.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,13 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- parsed YAML documents are untyped by nature */
 /**
- * deploy/kubernetes/ha, the kustomize overlay, checked structurally: its patches applied to the
- * base as strategic merge patches (kubectl kustomize is not available here), then the result
- * read as Kubernetes would run it.
+ * deploy/kubernetes/overlays/ha, the kustomize overlay, as `kubectl kustomize` builds it (what
+ * `kubectl apply -k deploy/kubernetes/overlays/ha` sends), read as Kubernetes would run it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { applyOverlay, applyStrategicMerge, type K8sObject } from './support/apply-strategic-merge';
+import { buildKustomization, type K8sObject } from './support/build-kustomization';
 import { read, root, SERVICES } from './support/workspace';
 
 const dir = (rel: string) => path.join(root, 'deploy/kubernetes', rel);
@@ -20,22 +19,21 @@ const kustomization = (rel: string) =>
     namespace?: string;
   };
 
-const base = kustomization('.').resources.flatMap((f) => readDocs(dir(f)));
-const overlay = kustomization('ha');
-const ownResources = overlay.resources.filter((r) => r !== '../').flatMap((f) => readDocs(dir(`ha/${f}`)));
-const patches = (overlay.patches ?? []).flatMap((p) => readDocs(dir(`ha/${p.path}`)));
-const result = [...applyOverlay(base, patches), ...ownResources];
+const base = buildKustomization('deploy/kubernetes/base');
+const overlay = kustomization('overlays/ha');
+const result = buildKustomization('deploy/kubernetes/overlays/ha');
 const find = (kind: string, name: string) => result.find((o) => o.kind === kind && o.metadata.name === name);
 
-describe('deploy/kubernetes/ha (kustomize overlay)', () => {
-  it('builds on the base and lists only files that exist', () => {
-    expect(overlay.resources).toContain('../');
-    expect(overlay.namespace).toBe(kustomization('.').namespace);
-    for (const f of [
-      ...overlay.resources.filter((r) => r !== '../'),
-      ...(overlay.patches ?? []).map((p) => p.path),
-    ])
-      expect(fs.existsSync(dir(`ha/${f}`))).toBe(true);
+describe('deploy/kubernetes/overlays/ha (kustomize overlay of base)', () => {
+  it('builds on the base, outside it (kustomize refuses an overlay inside its base: a cycle)', () => {
+    expect(overlay.resources).toContain('../../base');
+    expect(overlay.namespace).toBe(kustomization('base').namespace);
+    for (const o of result) if (o.kind !== 'Namespace') expect(o.metadata.namespace).toBe('devops-suite');
+    // Every base object is still there, but the claims the overlay deletes.
+    const deleted = ['bridge-spool', 'version-check-spool', 'board-sync-spool', 'race-reporter-state'];
+    for (const o of base)
+      if (!(o.kind === 'PersistentVolumeClaim' && deleted.includes(o.metadata.name)))
+        expect(find(o.kind, o.metadata.name)).toBeDefined();
   });
 
   describe.each(Object.keys(SERVICES))('%s', (app) => {
@@ -129,54 +127,7 @@ describe('deploy/kubernetes/ha (kustomize overlay)', () => {
   });
 
   it('the Secret example documents DATABASE_URL', () => {
-    const secret = readDocs(dir('secret.example.yaml'))[0]!;
+    const secret = readDocs(dir('base/secret.example.yaml'))[0]!;
     expect(secret.stringData).toHaveProperty(['DATABASE_URL']);
-  });
-});
-
-describe('applyStrategicMerge (the overlay reader)', () => {
-  it('merges lists by their merge key, deletes with $patch and null, replaces other values', () => {
-    const merged = applyStrategicMerge(
-      {
-        replicas: 1,
-        volumes: [{ name: 'a', persistentVolumeClaim: { claimName: 'x' } }, { name: 'b' }],
-        env: [{ name: 'A', value: '1' }],
-        args: ['x'],
-      },
-      {
-        replicas: 2,
-        volumes: [
-          { name: 'a', persistentVolumeClaim: null, emptyDir: {} },
-          { name: 'b', $patch: 'delete' },
-        ],
-        env: [{ name: 'B', value: '2' }],
-        args: ['y'],
-      },
-    );
-    expect(merged).toEqual({
-      replicas: 2,
-      volumes: [{ name: 'a', emptyDir: {} }],
-      env: [
-        { name: 'A', value: '1' },
-        { name: 'B', value: '2' },
-      ],
-      args: ['y'],
-    });
-  });
-
-  it('refuses a patch object with two $patch directives (kustomize would apply only one)', () => {
-    const twice = {
-      apiVersion: 'batch/v1',
-      kind: 'CronJob',
-      metadata: { name: 'race-reporter' },
-      spec: { a: [{ name: 'x', $patch: 'delete' }], b: [{ name: 'y', $patch: 'delete' }] },
-    };
-    expect(() => applyOverlay(base, [twice])).toThrow(/more than one \$patch/);
-  });
-
-  it('refuses a patch that matches nothing in the base', () => {
-    expect(() =>
-      applyOverlay(base, [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'nope' } }]),
-    ).toThrow(/matches nothing/);
   });
 });

@@ -112,7 +112,7 @@ describe('[slow] .gitlab-ci.yml (the suite pipeline, through gitlab-ci-local)', 
       });
     }
     // When a package.json gains or loses a workspace dependency, this fails until
-    // `node packages/ops-check/scripts/sync-ci-changes.cjs` rewrites the lists.
+    // `node checks/ops/scripts/sync-ci-changes.cjs` rewrites the lists.
     expect(ciChanges.syncChanges(read('.gitlab-ci.yml'), root)).toBe(read('.gitlab-ci.yml'));
   });
 

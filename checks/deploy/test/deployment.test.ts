@@ -40,7 +40,8 @@ type K8sDoc = {
   data?: Record<string, string>;
   stringData?: Record<string, string>;
 };
-const k8sDir = path.join(root, 'deploy/kubernetes');
+// The base's own files (the built and validated objects: checks/ops, kubernetes-manifests.test.ts).
+const k8sDir = path.join(root, 'deploy/kubernetes/base');
 const k8s: K8sDoc[] = fs
   .readdirSync(k8sDir)
   .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
@@ -52,8 +53,16 @@ const compose = YAML.parse(read('docker-compose.yml')) as {
   services: Record<string, any>;
   volumes: Record<string, unknown>;
 };
-const configMap = find('ConfigMap', 'devops-suite-config')!;
+const configMaps = k8s.filter((d) => d.kind === 'ConfigMap');
 const secretExample = find('Secret', 'devops-suite-secrets')!;
+/** The ConfigMaps a container reads all of (envFrom). */
+const envFromOf = (container: any): Record<string, string> =>
+  Object.assign(
+    {},
+    ...((container.envFrom ?? []) as any[]).map((f) => find('ConfigMap', f.configMapRef.name)!.data),
+  );
+/** SPEC, Running it: no compose service gets .env as a whole, only the settings it names. */
+const NOT_PASSED = ['HOST'];
 
 describe.each(APPS)('%s', (app) => {
   const settings = settingsOf(app);
@@ -68,15 +77,27 @@ describe.each(APPS)('%s', (app) => {
     expect(svc.build.dockerfile).toBe(`apps/${app}/Dockerfile`);
     for (const name of Object.keys(svc.environment ?? {})) {
       if (name.endsWith('_IN_CONTAINER')) continue;
-      expect(settings).toHaveProperty([name]);
+      expect({ name, setting: name in settings }).toEqual({ name, setting: true });
     }
     if (CLIS.includes(app)) expect(svc.profiles).toHaveLength(1);
   });
 
+  it('gets only its own settings in compose: no shared env_file, each of its settings named (from .env when unset here)', () => {
+    const svc = compose.services[app];
+    expect(svc.env_file).toBeUndefined();
+    const passed = Object.keys(svc.environment ?? {}).sort();
+    const own = Object.keys(settings)
+      .filter((n) => !NOT_PASSED.includes(n))
+      .sort();
+    // A setting missing here cannot be set from .env for this service: add it, without a value.
+    expect(passed).toEqual(own);
+  });
+
   it('never inlines a secret value in compose or Kubernetes workloads', () => {
     for (const name of secretNames) {
-      expect(compose.services[app].environment ?? {}).not.toHaveProperty([name]);
-      expect(configMap.data).not.toHaveProperty([name]);
+      // Named without a value: compose takes it from .env or the shell.
+      expect({ name, value: compose.services[app].environment?.[name] }).toEqual({ name, value: null });
+      for (const cm of configMaps) expect(cm.data).not.toHaveProperty([name]);
     }
   });
 
@@ -108,7 +129,10 @@ describe.each(Object.entries(SERVICES))('service %s', (app, port) => {
   it('is routed by host name by the reverse proxy', () => {
     const caddy = read('deploy/caddy/Caddyfile');
     const hostVar = `${app.toUpperCase().replace(/-/g, '_')}_HOST`;
-    expect(caddy).toMatch(new RegExp(`\\{\\$${hostVar}\\} \\{[^}]*?\\n\\treverse_proxy ${app}:${port}\\b`));
+    // Within the host's site block (up to its closing brace at the line start).
+    expect(caddy).toMatch(
+      new RegExp(`\\{\\$${hostVar}\\} \\{(?:(?!\\n\\}\\n)[\\s\\S])*?\\n\\t+reverse_proxy ${app}:${port}\\b`),
+    );
     expect(compose.services.proxy.environment).toHaveProperty([hostVar]);
   });
 
@@ -129,6 +153,9 @@ describe.each(Object.entries(SERVICES))('service %s', (app, port) => {
       value?: string;
       valueFrom?: { secretKeyRef: { key: string } };
     }[];
+    // Only its own settings, from the ConfigMaps it reads and its env.
+    for (const name of Object.keys(envFromOf(container)))
+      expect({ name, setting: name in settings }).toEqual({ name, setting: true });
     for (const e of env) {
       expect(settings).toHaveProperty([e.name]);
       if (settings[e.name]!.secret) {
@@ -155,10 +182,18 @@ describe.each(Object.entries(SERVICES))('service %s', (app, port) => {
   });
 });
 
-it('every ConfigMap key is a setting of some app', () => {
-  const known = new Set(APPS.flatMap((a) => Object.keys(settingsOf(a))));
-  for (const key of Object.keys(configMap.data!))
-    expect({ key, known: known.has(key) }).toEqual({ key, known: true });
+it('every ConfigMap key is a setting of each app that reads it', () => {
+  const readers = k8s.flatMap((d) => {
+    const pod = d.kind === 'CronJob' ? d.spec.jobTemplate.spec.template.spec : d.spec?.template?.spec;
+    return pod ? [{ app: d.metadata.name, container: pod.containers[0] }] : [];
+  });
+  expect(readers.map((r) => r.app).sort()).toEqual([...Object.keys(SERVICES), 'race-reporter'].sort());
+  for (const { app, container } of readers) {
+    const settings = settingsOf(app);
+    for (const key of Object.keys(envFromOf(container)))
+      expect({ app, key, setting: key in settings }).toEqual({ app, key, setting: true });
+  }
+  for (const cm of configMaps) expect(Object.keys(cm.data ?? {}).length).toBeGreaterThan(0);
 });
 
 it('race-reporter runs daily as a CronJob that never overlaps, lib-tagger only in CI', () => {

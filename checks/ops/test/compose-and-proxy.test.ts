@@ -190,6 +190,16 @@ describe('compose profile monitoring: Prometheus, Pushgateway and Grafana, provi
   });
 });
 
+/** Every handler of a kind anywhere below a Caddy JSON route (subroutes included). */
+function findHandlers(node: any, kind: string): any[] {
+  if (Array.isArray(node)) return node.flatMap((n) => findHandlers(n, kind));
+  if (node === null || typeof node !== 'object') return [];
+  return [
+    ...(node.handler === kind ? [node] : []),
+    ...Object.values(node).flatMap((v) => findHandlers(v, kind)),
+  ];
+}
+
 describe('deploy/caddy/Caddyfile', () => {
   it('passes `caddy validate`', () => {
     expect(caddy(['validate'])).toContain('Valid configuration');
@@ -213,7 +223,10 @@ describe('deploy/caddy/Caddyfile', () => {
     '%s: balanced over both replicas, active health checks on /healthz, nothing resent',
     (app, port) => {
       const route = routes.find((r) => r.match[0].host.includes(hostOf(app)));
-      const proxy = route.handle[0].routes[0].handle.find((h: any) => h.handler === 'reverse_proxy');
+      const proxies = findHandlers(route, 'reverse_proxy');
+      // One proxy per site (inside its public paths' handle block; caddy-public-routes.test.ts).
+      expect(proxies).toHaveLength(1);
+      const proxy = proxies[0];
       expect(proxy.upstreams).toEqual([{ dial: `${app}:${port}` }, { dial: `${app}-2:${port}` }]);
       expect(proxy.health_checks.active.uri).toBe('/healthz');
       expect(proxy.health_checks.active.interval).toBeLessThanOrEqual(10e9);

@@ -1,8 +1,8 @@
 // Keeps the `changes:` list of every image:<app> job in .gitlab-ci.yml equal to that image's
 // inputs: the app's folder, every workspace package it depends on (from the package.json files,
 // transitively) and the root files every image is built from.
-//   node packages/ops-check/scripts/sync-ci-changes.cjs          rewrite the lists
-//   node packages/ops-check/scripts/sync-ci-changes.cjs --check  exit 1 when they differ
+//   node checks/ops/scripts/sync-ci-changes.cjs          rewrite the lists
+//   node checks/ops/scripts/sync-ci-changes.cjs --check  exit 1 when they differ
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -15,10 +15,10 @@ const ROOT_INPUTS = [
   '.gitlab-ci.yml',
 ];
 
-/** Every workspace folder (apps/*, packages/*) by package name, with its @devops/* dependencies. */
+/** Every workspace folder (apps/*, packages/*, checks/*) by package name, with its @devops/* dependencies. */
 function readWorkspace(root) {
   const out = new Map();
-  for (const parent of ['apps', 'packages']) {
+  for (const parent of ['apps', 'packages', 'checks']) {
     for (const name of fs.readdirSync(path.join(root, parent))) {
       const file = path.join(root, parent, name, 'package.json');
       if (!fs.existsSync(file)) continue;
@@ -75,7 +75,7 @@ if (require.main === module) {
   if (process.argv.includes('--check')) {
     if (synced !== text) {
       process.stderr.write(
-        ".gitlab-ci.yml: image jobs' changes: lists are stale; run node packages/ops-check/scripts/sync-ci-changes.cjs\n",
+        ".gitlab-ci.yml: image jobs' changes: lists are stale; run node checks/ops/scripts/sync-ci-changes.cjs\n",
       );
       process.exit(1);
     }

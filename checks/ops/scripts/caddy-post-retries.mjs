@@ -12,7 +12,7 @@
 //   checks), 1,500 POSTs 20 at a time each after 10 ms, with and without lb_retries. `503` counts
 //   "no upstreams available": the healthy upstream was taken out as well.
 //
-//   node packages/ops-check/scripts/caddy-post-retries.mjs [--runs N]
+//   node checks/ops/scripts/caddy-post-retries.mjs [--runs N]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
