@@ -206,3 +206,62 @@ it('race-reporter runs daily as a CronJob that never overlaps, lib-tagger only i
   expect(compose.services['lib-tagger'].profiles).toEqual(['ci']);
   expect(find('Deployment', 'lib-tagger')).toBeUndefined();
 });
+
+/**
+ * Images are pinned: a digest (`@sha256:`) where one is known, otherwise a full version tag, never
+ * a moving one (`latest`, `16`, `2.8`). The upstream registries cannot be reached from where this
+ * suite is built and tested, so no digest here could be checked (deploy/README.md, Images).
+ */
+describe('every image is pinned', () => {
+  // PostgreSQL's own versions have two parts (16.4): its image tags are full at major.minor.
+  const pinned = (ref: string) => {
+    const resolved = ref.replace(/\$\{[^}]*:-([^}]*)\}/g, '$1');
+    return (
+      /@sha256:[0-9a-f]{64}$/.test(resolved) ||
+      /:v?\d+\.\d+\.\d+(-[\w.-]+)?$/.test(resolved) ||
+      /^postgres:\d+\.\d+(-[\w.-]+)?$/.test(resolved)
+    );
+  };
+  const references = [
+    // (The <app>-2 replicas take their image from <app> by a YAML merge key.)
+    ...Object.entries(compose.services)
+      .filter(([, s]) => s.image !== undefined)
+      .map(([name, s]) => ({ where: `compose ${name}`, ref: String(s.image) })),
+    ...[...read('.gitlab-ci.yml').matchAll(/^\s*image: (\S+)/gm)].map((m) => ({
+      where: '.gitlab-ci.yml',
+      ref: m[1]!,
+    })),
+    ...APPS.flatMap((app) =>
+      [...read(`apps/${app}/Dockerfile`).matchAll(/^FROM (\S+)/gm)]
+        .map((m) => m[1]!)
+        .filter((ref) => ref.includes(':'))
+        .map((ref) => ({ where: `apps/${app}/Dockerfile`, ref })),
+    ),
+    ...(
+      YAML.parse(fs.readFileSync(path.join(k8sDir, 'kustomization.yaml'), 'utf8')).images as {
+        name: string;
+        newTag?: string;
+        digest?: string;
+      }[]
+    ).map((i) => ({
+      where: 'kustomization images',
+      ref: i.digest ? `${i.name}@${i.digest}` : `${i.name}:${i.newTag}`,
+    })),
+  ];
+
+  it.each(references.map((r) => [r.where, r.ref] as const))('%s: %s', (where, ref) => {
+    expect({ where, ref, pinned: pinned(ref) }).toEqual({ where, ref, pinned: true });
+  });
+
+  it('the check refuses moving tags', () => {
+    for (const ref of [
+      'caddy:2.8',
+      'postgres:16',
+      'postgres:latest',
+      'grafana/grafana:latest',
+      'node:24-bookworm-slim',
+    ])
+      expect({ ref, pinned: pinned(ref) }).toEqual({ ref, pinned: false });
+    expect(pinned(`caddy:2.8.4@sha256:${'a'.repeat(64)}`)).toBe(true);
+  });
+});
