@@ -27,7 +27,7 @@ const out = [
   '# Settings for every app of the suite. Copy to .env and fill in; the real environment wins over .env.',
   '# Without GITLAB_URL (or FRESHDESK_URL), `pnpm start` runs the GitLab (and Freshdesk) test doubles instead.',
   '# Secrets are marked [secret]: they never appear in logs, responses or error messages.',
-  "# docker-compose.yml hands each service only the settings it names, taken from here by name.",
+  '# docker-compose.yml hands each service only the settings it names, taken from here by name.',
   '',
   '# --- shared -------------------------------------------------------------------',
 ];
