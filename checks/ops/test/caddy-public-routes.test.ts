@@ -96,8 +96,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   caddy?.kill('SIGKILL');
-  await new Promise<void>((resolve) => backend?.close(() => resolve()));
+  const closed = new Promise<void>((resolve) => (backend ? backend.close(() => resolve()) : resolve()));
   backend?.closeAllConnections();
+  await closed;
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
