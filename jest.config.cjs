@@ -1,4 +1,5 @@
-// `pnpm test` (scripts/test.sh, after `turbo run build`): every package's tests in one jest run,
+// `pnpm test` (scripts/test.sh, after `turbo run build`): every package's tests in one jest run
+// (apps/*, packages/*, and checks/*: the test-only workspaces of the deployment and operations files),
 // then the *.alone.test.ts files by themselves. The packages are jest projects sharing one pool
 // of workers, longest test files first (jest keeps their durations), so the few long files (the
 // PostgreSQL, process and browser tests) run beside the many short ones instead of one package
@@ -8,7 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const projects = ['apps', 'packages'].flatMap((dir) =>
+const projects = ['apps', 'packages', 'checks'].flatMap((dir) =>
   fs
     .readdirSync(path.join(__dirname, dir))
     .map((name) => path.join(__dirname, dir, name))

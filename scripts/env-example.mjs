@@ -1,6 +1,6 @@
 // Writes .env.example from the apps' own config schemas (run after `pnpm build`):
 //   node scripts/env-example.mjs > .env.example
-// packages/deploy-check's tests fail when a setting is missing from it.
+// checks/deploy's tests fail when a setting is missing from it.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,7 @@ const out = [
   '# Settings for every app of the suite. Copy to .env and fill in; the real environment wins over .env.',
   '# Without GITLAB_URL (or FRESHDESK_URL), `pnpm start` runs the GitLab (and Freshdesk) test doubles instead.',
   '# Secrets are marked [secret]: they never appear in logs, responses or error messages.',
+  '# docker-compose.yml hands each service only the settings it names, taken from here by name.',
   '',
   '# --- shared -------------------------------------------------------------------',
 ];
