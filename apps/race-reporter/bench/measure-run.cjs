@@ -49,10 +49,10 @@ function runMeasured(command, args, env) {
   });
 }
 
-/** The built CLI with `args`; NODE_OPTIONS passes through, to measure what the image sets (README). */
-function runReporter(args, env) {
+/** The built CLI (or `entry`) with `args`; NODE_OPTIONS passes through, to measure what the image sets (README). */
+function runReporter(args, env, entry = main) {
   const inherited = process.env.NODE_OPTIONS ? { NODE_OPTIONS: process.env.NODE_OPTIONS } : {};
-  return runMeasured(process.execPath, [main, ...args], { PATH: process.env.PATH, ...inherited, ...env });
+  return runMeasured(process.execPath, [entry, ...args], { PATH: process.env.PATH, ...inherited, ...env });
 }
 
 module.exports = { runMeasured, runReporter };

@@ -5,8 +5,9 @@
 // process: `node dist/main.js --dry-run --json <file>`), peak RSS, and every report found (the
 // occurrences in the JSON against the generator's count and grep's). Then the same over a `.gz` of
 // the file (`zcat | grep -c` as the anchor), and a first and second run against the GitLab double.
-// Usage: node bench/run-bench.cjs [sizeMiB] [--rounds N] [--keep DIR] [--no-gz] [--no-gitlab]
+// Usage: node bench/run-bench.cjs [sizeMiB] [--rounds N] [--keep DIR] [--baseline MAIN_JS] [--no-gz] [--no-gitlab]
 //   --keep DIR: generate the log into DIR once and reuse it (nothing removed afterwards).
+//   --baseline MAIN_JS: another build's dist/main.js (e.g. main's), alternated in the same rounds.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -21,6 +22,7 @@ const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name
 const sizeMiB = Number(argv.find((a, i) => /^\d+$/.test(a) && !/^--/.test(argv[i - 1] ?? '')) ?? 1024);
 const rounds = Number(option('--rounds', 5));
 const keep = option('--keep', null);
+const baseline = option('--baseline', null);
 const MARK = 'WARNING: DATA RACE';
 
 const median = (xs) => {
@@ -48,57 +50,62 @@ function occurrences(stdout) {
   return JSON.parse(stdout).reports.reduce((n, r) => n + r.occurrences, 0);
 }
 
-/** Alternating rounds of the anchor and race-reporter over `file`; returns the medians. */
+/** Alternating rounds of the anchor and race-reporter (and a --baseline build) over `file`. */
 async function compare(label, file, bytes, anchor, expected) {
-  const sides = {
-    anchor: () => runMeasured('sh', ['-c', anchor, 'sh', file], env),
-    ours: () =>
-      runReporter(['--dry-run', '--json', file], {
-        LOG_LEVEL: 'warn',
-        RACE_REPORTER_STATE: path.join(path.dirname(file), 'dry-state.json'),
-      }),
-  };
+  const dry = (main) => () =>
+    runReporter(
+      ['--dry-run', '--json', file],
+      { LOG_LEVEL: 'warn', RACE_REPORTER_STATE: path.join(path.dirname(file), 'dry-state.json') },
+      main,
+    );
+  const sides = { anchor: () => runMeasured('sh', ['-c', anchor, 'sh', file], env), ours: dry() };
+  if (baseline) sides.baseline = dry(path.resolve(baseline));
+  const names = Object.keys(sides);
   const warm = await sides.anchor(); // page cache warm (and the count)
   const count = Number(warm.stdout.trim());
-  const times = { anchor: [], ours: [] };
-  const cpu = { anchor: [], ours: [] };
-  let rss = 0;
-  let anchorRss = 0;
-  let found = -1;
+  const runs = Object.fromEntries(names.map((n) => [n, []]));
+  const found = {};
   for (let i = 0; i < rounds; i++) {
-    const order = i % 2 === 0 ? ['anchor', 'ours'] : ['ours', 'anchor'];
+    // Each side goes first in turn (anchor, ours[, baseline]; then rotated by one).
+    const order = names.map((_, k) => names[(k + i) % names.length]);
     const got = {};
     for (const side of order) {
       const r = await sides[side]();
       if (r.code !== 0) throw new Error(`${side} exited ${r.code}: ${r.stderr.slice(-2000)}`);
       got[side] = r;
-      times[side].push(r.seconds);
-      cpu[side].push(r.cpuSeconds);
+      runs[side].push(r);
+      if (side !== 'anchor') {
+        const n = occurrences(r.stdout);
+        if (found[side] !== undefined && n !== found[side])
+          throw new Error(`${side} found ${n} reports in round ${i + 1}, ${found[side]} before`);
+        found[side] = n;
+      }
     }
-    rss = Math.max(rss, got.ours.peakRssMb);
-    anchorRss = Math.max(anchorRss, got.anchor.peakRssMb);
-    const n = occurrences(got.ours.stdout);
-    if (found !== -1 && n !== found)
-      throw new Error(`round ${i + 1} found ${n} reports, an earlier one ${found}`);
-    found = n;
+    const line = order.map(
+      (side) =>
+        `${side} ${got[side].seconds.toFixed(2)} s (CPU ${got[side].cpuSeconds.toFixed(2)} s, ${got[side].peakRssMb.toFixed(1)} MiB)`,
+    );
+    console.log(`${label} round ${i + 1}: ${line.join(', ')}`);
+  }
+  const mib = bytes / 1048576;
+  const med = (side, key) => median(runs[side].map((r) => r[key]));
+  const a = med('anchor', 'seconds');
+  const ac = med('anchor', 'cpuSeconds');
+  console.log(
+    `${label}: anchor \`${anchor.replace('"$1"', path.basename(file))}\` median ${a.toFixed(2)} s (${(mib / a).toFixed(0)} MiB/s), CPU (user + system) ${ac.toFixed(2)} s`,
+  );
+  for (const side of names.filter((n) => n !== 'anchor')) {
+    const o = med(side, 'seconds');
+    const oc = med(side, 'cpuSeconds');
+    const rss = Math.max(...runs[side].map((r) => r.peakRssMb));
+    const all = found[side] === expected && found[side] === count;
     console.log(
-      `${label} round ${i + 1} (${order.join(' then ')}): anchor ${got.anchor.seconds.toFixed(2)} s (CPU ${got.anchor.cpuSeconds.toFixed(2)} s), race-reporter ${got.ours.seconds.toFixed(2)} s (CPU ${got.ours.cpuSeconds.toFixed(2)} s), ${got.ours.peakRssMb.toFixed(1)} MiB`,
+      [
+        `${label} ${side}: median ${o.toFixed(2)} s (${(mib / o).toFixed(0)} MiB/s), CPU ${oc.toFixed(2)} s; ratio anchor / ${side} ${(a / o).toFixed(2)} (target >= 0.5), by CPU ${(ac / oc).toFixed(2)}`,
+        `${label} ${side}: peak RSS ${rss.toFixed(1)} MiB (target <= 100 MiB); reports found ${found[side]}, generated ${expected}, "${MARK}" lines (anchor) ${count}: ${all ? 'all found' : 'MISSING REPORTS'}`,
+      ].join('\n'),
     );
   }
-  const a = median(times.anchor);
-  const o = median(times.ours);
-  const ac = median(cpu.anchor);
-  const oc = median(cpu.ours);
-  const mib = bytes / 1048576;
-  console.log(
-    [
-      `${label}: anchor \`${anchor.replace('"$1"', path.basename(file))}\` median ${a.toFixed(2)} s (${(mib / a).toFixed(0)} MiB/s), race-reporter median ${o.toFixed(2)} s (${(mib / o).toFixed(0)} MiB/s)`,
-      `${label}: ratio anchor / race-reporter ${(a / o).toFixed(2)} (target >= 0.5); CPU time (user + system) medians ${ac.toFixed(2)} s / ${oc.toFixed(2)} s, ratio ${(ac / oc).toFixed(2)}`,
-      `${label}: peak RSS ${rss.toFixed(1)} MiB (target <= 100 MiB; anchor ${anchorRss.toFixed(1)} MiB)`,
-      `${label}: reports found ${found}, generated ${expected}, "${MARK}" lines (anchor) ${count}: ${found === expected && found === count ? 'all found' : 'MISSING REPORTS'}`,
-    ].join('\n'),
-  );
-  return { ratio: a / o, rss, allFound: found === expected && found === count };
 }
 
 async function main_() {
