@@ -120,6 +120,7 @@ async function main_() {
     console.log(`load before: ${uptime()}`);
     fs.rmSync(path.join(dir, 'dry-state.json'), { force: true });
     await compare('plain', log.file, size, `grep -c '${MARK}' "$1"`, log.reports);
+    await startUp(dir);
     if (!flag('--no-gz')) {
       const gz = `${log.file}.gz`;
       if (!fs.existsSync(gz)) execFileSync('sh', ['-c', 'gzip -1 -c "$1" > "$1.gz"', 'sh', log.file]);
@@ -131,6 +132,24 @@ async function main_() {
   } finally {
     if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The fixed cost in every ratio: the CLI on an empty log (start-up, module loading, exit). */
+async function startUp(dir) {
+  const empty = path.join(dir, 'empty.log');
+  fs.writeFileSync(empty, '');
+  const runs = [];
+  for (let i = 0; i < rounds; i++)
+    runs.push(
+      await runReporter(['--dry-run', '--json', empty], {
+        LOG_LEVEL: 'error',
+        RACE_REPORTER_STATE: path.join(dir, 'empty-state.json'),
+      }),
+    );
+  const med = (key) => median(runs.map((r) => r[key])).toFixed(2);
+  console.log(
+    `start-up: race-reporter --dry-run --json on an empty log, median ${med('seconds')} s, CPU ${med('cpuSeconds')} s`,
+  );
 }
 
 /** A first run against the GitLab double (one creation per race), then new lines and a second (comments). */
