@@ -18,7 +18,7 @@ export interface Head {
 export async function hashHead(filePath: string, limit = HEAD_BYTES): Promise<Head> {
   const hash = createHash('sha256');
   let bytes = 0;
-  for await (const chunk of openLogStream(filePath, 0, Math.min(limit, 64 * 1024))) {
+  for await (const chunk of openLogStream(filePath, 0, Buffer.allocUnsafe(Math.min(limit, 64 * 1024)))) {
     const take = Math.min(chunk.length, limit - bytes);
     hash.update(chunk.subarray(0, take));
     bytes += take;

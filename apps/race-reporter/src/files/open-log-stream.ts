@@ -12,19 +12,15 @@ export function isCompressed(filePath: string): boolean {
 /**
  * The file's (decompressed) bytes from `from` on, as chunks, each valid only
  * until the next is requested. Plain files are read from `from` directly into
- * one reused buffer (no garbage per chunk); `.gz` files are gunzipped from
- * their start and the first `from` decompressed bytes skipped (offsets of a
- * compressed file are offsets into its content). Never more than one chunk
- * in memory.
+ * `buf` (no garbage per chunk; the scanner lends its own, see createRaceScanner;
+ * unused for `.gz`);
+ * `.gz` files are gunzipped from their start and the first `from` decompressed
+ * bytes skipped (offsets of a compressed file are offsets into its content).
+ * Never more than one chunk in memory.
  */
-export async function* openLogStream(
-  filePath: string,
-  from: number,
-  chunkBytes = 1024 * 1024,
-): AsyncGenerator<Buffer> {
+export async function* openLogStream(filePath: string, from: number, buf: Buffer): AsyncGenerator<Buffer> {
   if (!isCompressed(filePath)) {
     const handle = await fs.promises.open(filePath, 'r');
-    const buf = Buffer.allocUnsafe(chunkBytes);
     try {
       let pos = from;
       for (;;) {
@@ -41,8 +37,8 @@ export async function* openLogStream(
   // the V8 heap, freed only when a collection finds its Buffer dead. Measured (bench/RESULTS.md), a 1 GiB
   // gz bomb alone with --max-semi-space-size=1 (without): 92 (139) MiB with 64 KiB chunks, 2-3x faster;
   // 85 (110) with 32 KiB; 79 (98) with 16 KiB, 40% slower.
-  const raw = fs.createReadStream(filePath, { highWaterMark: Math.min(chunkBytes, 64 * 1024) });
-  const gunzip = raw.pipe(createGunzip({ chunkSize: Math.min(chunkBytes, GZ_CHUNK_BYTES) }));
+  const raw = fs.createReadStream(filePath, { highWaterMark: 64 * 1024 });
+  const gunzip = raw.pipe(createGunzip({ chunkSize: GZ_CHUNK_BYTES }));
   raw.on('error', (err) => gunzip.destroy(err));
   let seen = 0;
   try {

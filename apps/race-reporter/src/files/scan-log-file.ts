@@ -2,6 +2,9 @@ import { createRaceScanner, type ScanEnd, type ScanPosition } from '../parse/cre
 import type { RawReport } from '../parse/race-report';
 import { isCompressed, openLogStream } from './open-log-stream';
 
+/** Bytes of a plain file read at once (.gz files are inflated in smaller chunks, see openLogStream). */
+const READ_BYTES = 4 * 1024 * 1024;
+
 export interface FileScan extends ScanEnd {
   /** The reports, unless `onReport` was given (then empty: nothing is retained). */
   reports: RawReport[];
@@ -22,16 +25,19 @@ export async function scanLogFile(
 ): Promise<FileScan> {
   const reports: RawReport[] = [];
   let found = 0;
+  const compressed = isCompressed(filePath);
   const scanner = createRaceScanner({
     start,
+    // Plain files are read straight into the scanner's buffer; .gz chunks come from zlib.
+    readBytes: compressed ? 0 : READ_BYTES,
     onReport: (r) => {
       found++;
       if (onReport) onReport(r);
       else reports.push(r);
     },
   });
-  for await (const chunk of openLogStream(filePath, start.offset)) scanner.push(chunk);
+  for await (const chunk of openLogStream(filePath, start.offset, scanner.buffer)) scanner.push(chunk);
   // A .gz file is complete: its unfinished last line will never be finished.
-  const end = scanner.finish(isCompressed(filePath));
+  const end = scanner.finish(compressed);
   return { ...end, reports, found, bytesScanned: end.endOffset - start.offset };
 }

@@ -1,12 +1,13 @@
-import { buildPrefixStripper } from './build-prefix-stripper';
-import { CLOSING, followLongLine, LINE_KEEP_BYTES } from './follow-long-line';
+import { collectReports, REPORT_KEEP_CHARS } from './collect-report';
+import { createNewlineCounter } from './count-newlines';
+import { CLOSING, followLongLine, LINE_KEEP_BYTES, type LongLineEnd } from './follow-long-line';
 import type { RawReport } from './race-report';
+
+export { REPORT_KEEP_CHARS };
 
 const MARK = 'WARNING: DATA RACE';
 const NEEDLE = Buffer.from(MARK);
 const NEWLINE = 0x0a;
-/** Characters of report text kept in all (lines beyond are counted, not kept). */
-export const REPORT_KEEP_CHARS = 256 * 1024;
 
 export interface ScanPosition {
   /** Byte offset (decompressed for .gz) of a line start. */
@@ -31,258 +32,151 @@ export interface ScannerOptions {
   maxReportLines?: number;
   /** Report lines kept verbatim (the rest is counted in droppedLines; default 2000). */
   keepLines?: number;
-}
-
-/** The report being read. One record, reused for every report (see createRaceScanner). */
-interface OpenReport {
-  startOffset: number;
-  line: number;
-  prefix: string;
-  strip: (line: string) => string;
-  /** The kept lines, UTF-8, one after another: line i ends at `ends[i]`. */
-  text: Buffer;
-  ends: number[];
-  kept: number;
-  chars: number;
-  seen: number;
-  cutLines: number;
+  /** Size of `buffer`, the scanner's own read buffer (default 0: none). */
+  readBytes?: number;
 }
 
 /**
- * A push scanner over the bytes of one log: finds `WARNING: DATA RACE` with
- * Buffer.indexOf (native, so the 99.9% of lines that are not reports are never
- * decoded), then reads the block line by line until `==================`.
- * Tracks byte offsets and line numbers so cursors can point at line starts.
- * Memory is bounded whatever the log holds: a line keeps at most
- * LINE_KEEP_BYTES (longer ones are followed by followLongLine and marked as
- * cut), a report at most REPORT_KEEP_CHARS and keepLines lines.
+ * A push scanner over the bytes of one log. Outside reports it never looks at lines: it searches
+ * each chunk for `WARNING: DATA RACE` with Buffer.indexOf and counts the newlines it passes with
+ * countNewlines (WebAssembly SIMD); only from a WARNING line to its `==================` does it split
+ * and decode lines (collectReports). Chunks are used in place, never joined: only an unfinished last
+ * line is carried to the next chunk (its first LINE_KEEP_BYTES; a longer one is followed by
+ * followLongLine), so a marker, a CRLF or a long line split by a chunk boundary is seen whole.
+ * Tracks byte offsets and line numbers so cursors point at line starts. Memory is bounded whatever
+ * the log holds: a line keeps at most LINE_KEEP_BYTES, a report REPORT_KEEP_CHARS and keepLines lines.
  *
- * The open report lives in one record reused for every report, its kept
- * lines as UTF-8 in one reused buffer; they become strings again only when the
- * report closes. Garbage therefore dies young: a fresh record per report let
- * V8 allocate the records in the old generation, holding their lines there
- * until a full collection (~50 MB over 66,700 tiny reports), and a report's
- * lines held as strings while it is read (up to 256 Ki chars, across many
- * young collections) were promoted, ~30 MB over the 64 blocks of the hostile
- * corpus's binary garbage (bench/RESULTS.md).
+ * `buffer` (with `readBytes`) is memory the newline counter reads in place: a reader that fills it
+ * and pushes views of it spares a copy of every byte (scanLogFile does); any other Buffer works too.
  */
 export function createRaceScanner(opts: ScannerOptions) {
-  const maxReportLines = opts.maxReportLines ?? 5000;
-  const keepLines = opts.keepLines ?? 2000;
-  let work: Buffer = Buffer.allocUnsafe(64 * 1024);
-  let carry: Buffer = work.subarray(0, 0);
-  let carryOffset = opts.start.offset;
+  const reports = collectReports({
+    onReport: opts.onReport,
+    maxReportLines: opts.maxReportLines ?? 5000,
+    keepLines: opts.keepLines ?? 2000,
+  });
+  const counter = createNewlineCounter(opts.readBytes ?? 0);
+  /** Offset of the next byte to come. */
+  let base = opts.start.offset;
+  /** Number of the line at the current position (the unfinished line between chunks). */
   let line = opts.start.line;
-  const record: OpenReport = {
-    startOffset: 0,
-    line: 0,
-    prefix: '',
-    strip: (text) => text,
-    text: Buffer.allocUnsafe(64 * 1024),
-    ends: [],
-    kept: 0,
-    chars: 0,
-    seen: 0,
-    cutLines: 0,
-  };
-  /** Where a closing report's lines are decoded before they are copied out (reused, like `record`). */
-  const decoded: string[] = [];
-  /** `record` while a report is open. */
-  let open: OpenReport | null = null;
+  /** The unfinished last line (up to LINE_KEEP_BYTES, else `long`) and its offset. */
+  const carry = Buffer.allocUnsafe(LINE_KEEP_BYTES);
+  let carried = 0;
+  let carryOffset = base;
   let long: ReturnType<typeof followLongLine> | null = null;
-  let abandoned = 0;
-
-  function openAt(offset: number, lineNo: number, text: string, cut: boolean): void {
-    const { prefix, strip } = buildPrefixStripper(text);
-    const first = text.slice(prefix.length);
-    record.startOffset = offset;
-    record.line = lineNo;
-    record.prefix = prefix;
-    record.strip = strip;
-    record.kept = 0;
-    keep(first);
-    record.chars = first.length;
-    record.seen = 1;
-    record.cutLines = cut ? 1 : 0;
-    open = record;
-  }
-
-  /** Appends a line to the open report's kept text (the buffer grows to the largest report kept). */
-  function keep(text: string): void {
-    const used = record.kept > 0 ? record.ends[record.kept - 1]! : 0;
-    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
-    const need = used + text.length * 3;
-    if (record.text.length < need) {
-      const bigger = Buffer.allocUnsafe(Math.max(need, record.text.length * 2));
-      record.text.copy(bigger, 0, 0, used);
-      record.text = bigger;
-    }
-    record.ends[record.kept++] = used + record.text.write(text, used);
-  }
-
-  function close(): void {
-    record.kept = 0;
-    open = null;
-  }
-
-  /** Passes the open report on (its kept lines decoded again), then closes it. */
-  function emit(report: OpenReport, endOffset: number, cutShort: boolean): void {
-    for (let i = 0, from = 0; i < report.kept; from = report.ends[i++]!)
-      decoded[i] = report.text.toString('utf8', from, report.ends[i]);
-    const lines = decoded.slice(0, report.kept);
-    decoded.fill('', 0, report.kept);
-    const raw: RawReport = {
-      startOffset: report.startOffset,
-      endOffset,
-      line: report.line,
-      prefix: report.prefix,
-      lines,
-      droppedLines: report.seen - lines.length,
-      cutLines: report.cutLines,
-      cutShort,
-    };
-    close();
-    opts.onReport(raw);
-  }
-
-  /** One complete line of an open report (or the line that opens one). */
-  function takeLine(
-    text: string,
-    offset: number,
-    endOffset: number,
-    lineNo: number,
-    cut = false,
-    hasMark = text.includes(MARK),
-    closing = CLOSING.test(text),
-  ): void {
-    if (!open) {
-      openAt(offset, lineNo, text, cut);
-      return;
-    }
-    if (hasMark) {
-      emit(open, offset, true);
-      openAt(offset, lineNo, text, cut);
-      return;
-    }
-    if (closing) {
-      emit(open, endOffset, false);
-      return;
-    }
-    open.seen++;
-    const kept = open.strip(text);
-    if (open.kept < keepLines && open.chars + kept.length + 1 <= REPORT_KEEP_CHARS) {
-      keep(kept);
-      open.chars += kept.length + 1;
-      if (cut) open.cutLines++;
-    }
-    if (open.seen > maxReportLines) {
-      abandoned++;
-      close();
-    }
-  }
 
   function decode(data: Buffer, from: number, to: number): string {
     const end = to > from && data[to - 1] === 0x0d ? to - 1 : to;
     return data.toString('utf8', from, end);
   }
 
-  function countLines(data: Buffer, from: number, to: number): number {
-    let n = 0;
-    let i = data.indexOf(NEWLINE, from);
-    while (i !== -1 && i < to) {
-      n++;
-      i = data.indexOf(NEWLINE, i + 1);
-    }
-    return n;
+  /** A whole line of up to LINE_KEEP_BYTES, `offset` its start: into the open report, or opening one. */
+  function takeShort(data: Buffer, from: number, to: number, offset: number): void {
+    const text = decode(data, from, to);
+    reports.take({
+      text,
+      offset,
+      endOffset: offset + (to - from) + 1,
+      line,
+      cut: false,
+      hasMark: text.includes(MARK),
+      closing: CLOSING.test(text),
+    });
   }
 
-  /** The unfinished line followed by the new chunk, in one reused buffer (no garbage per chunk). */
-  function join(chunk: Buffer): Buffer {
-    if (carry.length === 0) return chunk;
-    const need = carry.length + chunk.length;
-    if (work.length < need) {
-      const bigger = Buffer.allocUnsafe(Math.max(need, work.length * 2));
-      carry.copy(bigger, 0);
-      work = bigger;
-    } else if (carry.buffer !== work.buffer || carry.byteOffset !== work.byteOffset) {
-      carry.copy(work, 0);
-    }
-    chunk.copy(work, carry.length);
-    return work.subarray(0, need);
+  function takeLong(l: LongLineEnd, endOffset: number): void {
+    if (reports.isOpen() || l.hasMark)
+      reports.take({
+        text: l.text,
+        offset: l.start,
+        endOffset,
+        line: l.line,
+        cut: true,
+        hasMark: l.hasMark,
+        closing: l.closing,
+      });
   }
 
-  /** The end of a long line arrived (at `endOffset`, just past its newline). */
-  function endLongLine(endOffset: number): void {
+  /** `data[from, nl)` is a whole line (its newline at `nl`) starting at offset `offset`. */
+  function takeWhole(data: Buffer, from: number, nl: number, offset: number): void {
+    if (nl - from > LINE_KEEP_BYTES)
+      takeLong(followLongLine(data.subarray(from, nl), offset, line).end(), offset + nl - from + 1);
+    else takeShort(data, from, nl, offset);
+    line++;
+  }
+
+  /** The end of the followed long line arrived (at `endOffset`, just past its newline). */
+  function endLong(endOffset: number): void {
     const l = long!.end();
     long = null;
-    if (open || l.hasMark) takeLine(l.text, l.start, endOffset, l.line, true, l.hasMark, l.closing);
+    takeLong(l, endOffset);
     line++;
   }
 
-  /** A whole line (`from` to its newline at `nl`): a long one is followed without being kept whole. */
-  function takeWholeLine(data: Buffer, base: number, from: number, nl: number): void {
-    if (nl - from > LINE_KEEP_BYTES) {
-      long = followLongLine(data.subarray(from, nl), base + from, line);
-      endLongLine(base + nl + 1);
-      return;
+  /** Feeds the start of `chunk` to the unfinished line: the offset just past it in `chunk`, or -1. */
+  function finishCarried(chunk: Buffer): number {
+    const nl = chunk.indexOf(NEWLINE);
+    const upTo = nl === -1 ? chunk.length : nl;
+    if (!long && carried + upTo > LINE_KEEP_BYTES) {
+      long = followLongLine(carry.subarray(0, carried), carryOffset, line);
+      carried = 0;
     }
-    takeLine(decode(data, from, nl), base + from, base + nl + 1, line);
-    line++;
+    if (long) {
+      long.feed(chunk.subarray(0, upTo));
+      if (nl !== -1) endLong(base + nl + 1);
+    } else {
+      chunk.copy(carry, carried, 0, upTo);
+      carried += upTo;
+      if (nl === -1) return -1;
+      if (reports.isOpen() || carry.subarray(0, carried).includes(NEEDLE))
+        takeShort(carry, 0, carried, carryOffset);
+      line++;
+      carried = 0;
+    }
+    return nl === -1 ? -1 : nl + 1;
   }
 
   function push(chunk: Buffer): void {
-    const data = join(chunk);
-    const base = carryOffset;
     let pos = 0;
-    if (long) {
-      const nl = data.indexOf(NEWLINE);
-      long.feed(data.subarray(0, nl === -1 ? data.length : nl));
-      if (nl === -1) {
-        carryOffset = base + data.length;
+    if (long || carried > 0) {
+      pos = finishCarried(chunk);
+      if (pos === -1) {
+        base += chunk.length;
         return;
       }
-      endLongLine(base + nl + 1);
-      pos = nl + 1;
     }
     for (;;) {
-      if (open) {
-        const nl = data.indexOf(NEWLINE, pos);
+      if (reports.isOpen()) {
+        const nl = chunk.indexOf(NEWLINE, pos);
         if (nl === -1) break;
-        takeWholeLine(data, base, pos, nl);
+        takeWhole(chunk, pos, nl, base + pos);
         pos = nl + 1;
         continue;
       }
-      const hit = data.indexOf(NEEDLE, pos);
+      const hit = chunk.indexOf(NEEDLE, pos);
       if (hit === -1) {
-        const last = data.lastIndexOf(NEWLINE);
+        const last = chunk.lastIndexOf(NEWLINE);
         if (last >= pos) {
-          line += countLines(data, pos, last + 1);
+          line += counter.count(chunk, pos, last + 1);
           pos = last + 1;
         }
         break;
       }
-      const lineStart = data.lastIndexOf(NEWLINE, hit) + 1;
-      const from = Math.max(lineStart, pos);
-      line += countLines(data, pos, from);
+      const from = Math.max(chunk.lastIndexOf(NEWLINE, hit) + 1, pos);
+      line += counter.count(chunk, pos, from);
       pos = from;
-      const nl = data.indexOf(NEWLINE, hit);
+      const nl = chunk.indexOf(NEWLINE, hit);
       if (nl === -1) break;
-      takeWholeLine(data, base, pos, nl);
+      takeWhole(chunk, pos, nl, base + pos);
       pos = nl + 1;
     }
     // What is left is an unfinished line: a long one is followed without keeping it, a short one
-    // is kept at the start of the work buffer for the next chunk.
-    const rest = data.length - pos;
-    if (rest > LINE_KEEP_BYTES) {
-      long = followLongLine(data.subarray(pos), base + pos, line);
-      carry = work.subarray(0, 0);
-      carryOffset = base + data.length;
-      return;
-    }
-    if (rest > work.length) work = Buffer.allocUnsafe(rest * 2);
-    data.copy(work, 0, pos);
-    carry = work.subarray(0, rest);
+    // is copied for the next chunk (chunks are reused by the reader).
     carryOffset = base + pos;
+    if (chunk.length - pos > LINE_KEEP_BYTES) long = followLongLine(chunk.subarray(pos), carryOffset, line);
+    else carried = chunk.copy(carry, 0, pos);
+    base += chunk.length;
   }
 
   /**
@@ -291,33 +185,36 @@ export function createRaceScanner(opts: ScannerOptions) {
    * at the end is never reported: the next run reads it again from its WARNING line.
    */
   function finish(complete = false): ScanEnd {
-    const current = open;
-    let endOffset = carryOffset + carry.length;
+    const endOffset = base;
+    const open = reports.isOpen();
+    const abandoned = reports.abandoned();
     let closed = false;
     if (long) {
       const l = long.end();
       long = null;
-      endOffset = carryOffset;
-      closed = current !== null && l.closing;
-      if (!current)
+      if (!open)
         return {
           safe: complete ? { offset: endOffset, line: line + 1 } : { offset: l.start, line: l.line },
           endOffset,
           abandoned,
         };
-    } else if (current && carry.length > 0) {
-      closed = CLOSING.test(decode(carry, 0, carry.length));
+      closed = l.closing;
+    } else if (open && carried > 0) {
+      closed = CLOSING.test(decode(carry, 0, carried));
     }
-    if (current && closed) {
+    if (open && closed) {
       // The closing line is complete even without its newline.
-      emit(current, endOffset, false);
+      reports.emitAt(endOffset);
       return { safe: { offset: endOffset, line: line + 1 }, endOffset, abandoned };
     }
-    if (current) return { safe: { offset: current.startOffset, line: current.line }, endOffset, abandoned };
-    if (complete && carry.length > 0)
-      return { safe: { offset: endOffset, line: line + 1 }, endOffset, abandoned };
-    return { safe: { offset: carryOffset, line }, endOffset, abandoned };
+    if (open) return { safe: reports.start(), endOffset, abandoned };
+    if (complete && carried > 0) return { safe: { offset: endOffset, line: line + 1 }, endOffset, abandoned };
+    return {
+      safe: carried > 0 ? { offset: carryOffset, line } : { offset: endOffset, line },
+      endOffset,
+      abandoned,
+    };
   }
 
-  return { push, finish };
+  return { push, finish, buffer: counter.buffer };
 }

@@ -28,7 +28,9 @@ export interface LongLineEnd {
  * what is kept is copied); `end` gives the line as a report would keep it.
  */
 export function followLongLine(first: Buffer, start: number, line: number) {
-  const head = Buffer.from(first.subarray(0, LINE_KEEP_BYTES));
+  // The first LINE_KEEP_BYTES, filled by `feed` too when `first` was shorter (a line begun in one chunk).
+  const head = Buffer.allocUnsafe(LINE_KEEP_BYTES);
+  let kept = first.copy(head, 0, 0, LINE_KEEP_BYTES);
   let tail = Buffer.from(first.subarray(Math.max(0, first.length - TAIL_BYTES)));
   let bytes = first.length;
   let hasMark = first.includes(MARK);
@@ -39,6 +41,7 @@ export function followLongLine(first: Buffer, start: number, line: number) {
       const seam = Buffer.concat([tail, part.subarray(0, MARK.length - 1)]);
       hasMark = seam.includes(MARK) || part.includes(MARK);
     }
+    if (kept < LINE_KEEP_BYTES) kept += part.copy(head, kept, 0, LINE_KEEP_BYTES - kept);
     bytes += part.length;
     tail =
       part.length >= TAIL_BYTES
@@ -47,11 +50,10 @@ export function followLongLine(first: Buffer, start: number, line: number) {
   }
 
   function end(): LongLineEnd {
-    const kept = head.toString('utf8');
     return {
       start,
       line,
-      text: `${kept} [line cut: ${bytes} bytes, first ${head.length} kept]`,
+      text: `${head.toString('utf8', 0, kept)} [line cut: ${bytes} bytes, first ${kept} kept]`,
       hasMark,
       closing: CLOSING.test(tail.toString('latin1')),
     };
