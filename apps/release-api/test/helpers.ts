@@ -60,6 +60,7 @@ export async function startServer(
       RELEASE_SCRIPT_TIMEOUT: opts.scriptTimeout ?? 30,
       RELEASE_IDLE_TIMEOUT: opts.idleTimeout ?? 30,
       RELEASE_MAX_UNVERIFIED: opts.maxUnverified ?? 16,
+      RELEASE_SCRIPT_ENV: [],
       DATABASE_URL: opts.databaseUrl,
     },
     log,
