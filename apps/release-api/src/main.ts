@@ -23,7 +23,7 @@ startMain({
       host: config.HOST,
       drainDelayMs: config.SHUTDOWN_DELAY * 1000,
       log,
-      headersTimeoutMs: config.RELEASE_IDLE_TIMEOUT * 1000,
+      idleTimeoutMs: config.RELEASE_IDLE_TIMEOUT * 1000,
     });
     await service.stop();
   },

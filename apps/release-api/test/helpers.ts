@@ -74,7 +74,7 @@ export async function startServer(
     host: '127.0.0.1',
     log,
     graceMs: 5000,
-    headersTimeoutMs: (opts.idleTimeout ?? 30) * 1000,
+    idleTimeoutMs: (opts.idleTimeout ?? 30) * 1000,
   });
   return {
     url: running.url,

@@ -27,7 +27,7 @@ async function startService(
   const child = spawn(process.execPath, [MAIN], { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /listening on [^:]+:(\d+)/.exec(out);
       if (m) resolve(`http://127.0.0.1:${m[1]}`);
