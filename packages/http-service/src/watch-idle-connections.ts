@@ -29,6 +29,7 @@ export function watchIdleConnections(server: Server, idleMs: number): void {
     const serviceHolds =
       held !== undefined &&
       !held.res.writableEnded &&
+      !held.res.writableNeedDrain && // a client that stopped reading the answer is stalling too
       (held.req.complete || held.req.readableFlowing === false);
     if (serviceHolds)
       socket.setTimeout(idleMs); // watch again: the client may stall once we read on
