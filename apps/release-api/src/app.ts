@@ -18,7 +18,7 @@ import { serveReleaseListing } from './releases/serve-release-listing';
 export interface AppDeps {
   config: ConfigOf<typeof settings>;
   log: Logger;
-  /** The environment release scripts start from (main.ts passes the process's, without secrets). */
+  /** The environment release scripts start from (main.ts: the allowlist of script-environment.ts). */
   scriptEnv?: Record<string, string>;
   now?: () => Date;
   /** Between SIGTERM and SIGKILL when a script times out (default 5 s). */

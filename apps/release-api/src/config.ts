@@ -1,4 +1,4 @@
-import { bytes, integer, text } from '@devops/config';
+import { bytes, integer, list, SettingProblem, text, type Setting } from '@devops/config';
 import { databaseSettings } from './database-url-setting';
 import { serverSettings } from '@devops/http-service';
 
@@ -31,5 +31,34 @@ export const settings = {
     min: 1,
     description: 'Uploads read at once before their secret is verified; more are answered 503',
   }),
+  RELEASE_SCRIPT_ENV: scriptEnvNames(),
   ...databaseSettings,
 };
+
+/**
+ * RELEASE_SCRIPT_ENV: comma-separated names of variables the release script gets
+ * besides PATH, HOME, LANG, TZ and RELEASE_<KEY>. Never one of this service's
+ * own settings (the shared secret, DATABASE_URL, ...) nor a RELEASE_ name.
+ */
+function scriptEnvNames(): Setting<string[]> {
+  const names = list({
+    default: [],
+    description:
+      'Comma-separated names of variables the release script also gets (it always gets PATH, HOME, LANG, TZ and RELEASE_<KEY>; nothing else of this environment)',
+  });
+  return {
+    ...names,
+    parse(raw) {
+      const items = names.parse(raw);
+      for (const name of items) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+          throw new SettingProblem(`"${name}" is not a variable name`);
+        }
+        if (name.startsWith('RELEASE_') || Object.hasOwn(settings, name)) {
+          throw new SettingProblem(`${name} is this service's own setting: it never reaches the script`);
+        }
+      }
+      return items;
+    },
+  };
+}

@@ -2,16 +2,7 @@ import { startMain } from '@devops/cli';
 import { serveUntilSignalled } from '@devops/http-service';
 import { createApp } from './app';
 import { settings } from './config';
-
-/** What release scripts inherit: the service's environment without its own settings (the shared secret above all). */
-function scriptEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined || k.startsWith('RELEASE_') || k in settings) continue;
-    out[k] = v;
-  }
-  return out;
-}
+import { scriptEnvironment } from './script-environment';
 
 startMain({
   name: 'release-api',
@@ -20,7 +11,11 @@ startMain({
   usage: 'node apps/release-api/dist/main.js',
   schema: settings,
   async run({ config, log }) {
-    const service = createApp({ config, log, scriptEnv: scriptEnvironment(process.env) });
+    const service = createApp({
+      config,
+      log,
+      scriptEnv: scriptEnvironment(process.env, config.RELEASE_SCRIPT_ENV),
+    });
     await service.start();
     await serveUntilSignalled(service.app, {
       service: 'release-api',
@@ -28,7 +23,7 @@ startMain({
       host: config.HOST,
       drainDelayMs: config.SHUTDOWN_DELAY * 1000,
       log,
-      headersTimeoutMs: config.RELEASE_IDLE_TIMEOUT * 1000,
+      idleTimeoutMs: config.RELEASE_IDLE_TIMEOUT * 1000,
     });
     await service.stop();
   },

@@ -100,8 +100,8 @@ describe('abuse: idle and unauthenticated connections', () => {
     const silent = await openRaw(server);
     const partial = await openRaw(server, 'POST /releases HTTP/1.1\r\nHost: x\r\n');
     await Promise.all([silent.closed, partial.closed]);
-    // Node's headers timeout answers 408 and closes.
-    for (const raw of [silent, partial]) expect(raw.received()).toMatch(/^HTTP\/1.1 408 /);
+    // Closed without an answer (or with Node's 408 when its headers timeout comes first).
+    for (const raw of [silent, partial]) expect(raw.received()).toMatch(/^(HTTP\/1.1 408 .*)?$/s);
   });
 
   it('more than 64 KiB of fields before a valid secret: 401 before the file; the same fields after a Bearer secret are fine', async () => {

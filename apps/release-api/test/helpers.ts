@@ -60,6 +60,7 @@ export async function startServer(
       RELEASE_SCRIPT_TIMEOUT: opts.scriptTimeout ?? 30,
       RELEASE_IDLE_TIMEOUT: opts.idleTimeout ?? 30,
       RELEASE_MAX_UNVERIFIED: opts.maxUnverified ?? 16,
+      RELEASE_SCRIPT_ENV: [],
       DATABASE_URL: opts.databaseUrl,
     },
     log,
@@ -73,7 +74,7 @@ export async function startServer(
     host: '127.0.0.1',
     log,
     graceMs: 5000,
-    headersTimeoutMs: (opts.idleTimeout ?? 30) * 1000,
+    idleTimeoutMs: (opts.idleTimeout ?? 30) * 1000,
   });
   return {
     url: running.url,

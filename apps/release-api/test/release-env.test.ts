@@ -40,6 +40,11 @@ const NASTY: [string, string][] = [
   ['trailing', 'ends with a backslash \\'],
   ['ifs', '${IFS} ${PATH:+x}'],
   ['export_line', "x' ; export PATH=/tmp ; '"],
+  ['line_separator_key', "it's $5 #x\u2028NODE_OPTIONS=--require=/tmp/evil.js"],
+  ['ends_backslash', 'C:\\builds\\'],
+  ['after_backslash', '#stable'],
+  ['quote_ends_backslash', "it's \\"],
+  ['after_quote_backslash', "'#'"],
 ];
 
 /** What sh sees after `set -a; . ./release.env` in `dir`: every exported variable. */
@@ -93,6 +98,7 @@ describe('release.env', () => {
       expect(record.fields).toEqual(Object.fromEntries(NASTY));
 
       const byDotenv = dotenv.parse(fs.readFileSync(path.join(dir, 'release.env')));
+      expect(Object.keys(byDotenv).sort()).toEqual(Object.keys(expected).sort());
       const exact = Object.entries(expected).filter(([, v]) => dotenvExact(v));
       expect(exact.length).toBeGreaterThan(20);
       for (const [key, value] of exact) expect([key, byDotenv[key]]).toEqual([key, value]);

@@ -2,6 +2,8 @@ import { integer, port, text } from '@devops/config';
 
 export { createServiceApp, requestLog, type ServiceBase, type RequestWithLog } from './create-service-app';
 export type { ServiceApp } from './service-app';
+export { closeRefusedRequest } from './close-refused-request';
+export { IDLE_TIMEOUT_MS } from './watch-idle-connections';
 export {
   KEEP_ALIVE_TIMEOUT_MS,
   listen,

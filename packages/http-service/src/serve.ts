@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from '@devops/logger';
+import { IDLE_TIMEOUT_MS, watchIdleConnections } from './watch-idle-connections';
 
 export interface RunningServer {
   server: http.Server;
@@ -25,11 +26,11 @@ export interface ServeOptions {
   /** Called once the server has closed and its requests have finished (e.g. drain a queue). */
   onDrain?: () => Promise<void>;
   /**
-   * How long a client may take to send a request's headers (default 60 s).
-   * Connections that send nothing are closed after it too (checked every
-   * quarter of it, at most every 30 s), so idle sockets cost little.
+   * A connection that sends nothing, or stops sending, this long is closed (default 30 s,
+   * SPEC; release-api: RELEASE_IDLE_TIMEOUT); its headers must be complete within it too.
+   * See watchIdleConnections.
    */
-  headersTimeoutMs?: number;
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -43,14 +44,14 @@ export async function listen(
   app: Express | http.RequestListener,
   opts: ServeOptions,
 ): Promise<RunningServer> {
-  const headersTimeout = opts.headersTimeoutMs ?? 60_000;
+  const idleTimeout = opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   let draining = false;
   // While draining, every response closes its connection: a proxy holding keep-alive
   // connections to this process learns at once to send elsewhere, and close() is not
   // left waiting for connections that never go idle. /healthz says so (503), which is
   // what takes the replica out of a proxy's or Kubernetes' rotation during the drain delay.
   const server = http.createServer(
-    { connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(headersTimeout / 4))) },
+    { connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(idleTimeout / 4))) },
     (req, res) => {
       if (draining) {
         res.setHeader('Connection', 'close');
@@ -65,7 +66,7 @@ export async function listen(
   );
   // Uploads can be large and slow: do not let Node cut off a long request body.
   server.requestTimeout = 0;
-  server.headersTimeout = headersTimeout;
+  watchIdleConnections(server, idleTimeout);
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -23,3 +23,4 @@ export { startPostgres, type PostgresServer, type StartPostgresOptions } from '.
 export { measureNewSpace } from './node-options/measure-new-space';
 export { readImageNodeOptions } from './node-options/read-image-node-options';
 export { fakeClock, type FakeClock } from './time/fake-clock';
+export { openWatchedConnection, type WatchedConnection } from './net/open-watched-connection';

@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { describeError } from '@devops/errors';
+import { closeRefusedRequest } from '@devops/http-service';
 import type { Logger } from '@devops/logger';
 import { eventLabel, type DeliveryResult, type WebhookMetrics } from './create-webhook-metrics';
 import { readDeliveryHeaders, type DeliveryHeaders } from './read-delivery-headers';
@@ -44,8 +45,19 @@ export function createWebhookRouter(deps: RouterDeps): Router {
       `webhook rejected: X-Gitlab-Token ${req.get('x-gitlab-token') === undefined ? 'missing' : 'does not match'}`,
       { ip: req.ip },
     );
-    // Do not read (possibly 25 MB of) body from an unauthenticated sender.
-    res.set('Connection', 'close').status(401).json({ error: 'X-Gitlab-Token is missing or wrong' });
+    // Do not read (possibly 25 MB of) body from an unauthenticated sender: answer and close.
+    closeRefusedRequest(res, 401, { error: 'X-Gitlab-Token is missing or wrong' });
+  };
+
+  // An announced body over the limit is refused before it is read (the body parser would read it all first).
+  const checkLength = (req: Request, res: Response, next: NextFunction) => {
+    if (Number(req.get('content-length') ?? 0) <= MAX_BODY_BYTES) return next();
+    tooLarge(req, res);
+  };
+  const tooLarge = (req: Request, res: Response) => {
+    count(req, 'too_large');
+    deps.log.warn(`webhook rejected: body over ${MAX_BODY_BYTES} bytes`);
+    closeRefusedRequest(res, 413, { error: 'body is larger than 25 MB' });
   };
 
   const ignored = (req: Request, res: Response, log: Logger, why: string) => {
@@ -102,7 +114,7 @@ export function createWebhookRouter(deps: RouterDeps): Router {
     } catch (err) {
       count(req, 'error');
       log.error(`could not spool the event: ${describeError(err)}`);
-      res.status(503).json({ error: 'the event could not be stored; please resend it' });
+      closeRefusedRequest(res, 503, { error: 'the event could not be stored; please resend it' });
       return;
     }
     count(req, result);
@@ -115,16 +127,17 @@ export function createWebhookRouter(deps: RouterDeps): Router {
     }
   };
 
-  router.post(WEBHOOK_PATH, checkToken, express.raw({ type: () => true, limit: MAX_BODY_BYTES }), receive);
+  router.post(
+    WEBHOOK_PATH,
+    checkToken,
+    checkLength,
+    express.raw({ type: () => true, limit: MAX_BODY_BYTES }),
+    receive,
+  );
   router.use(WEBHOOK_PATH, (err: unknown, req: Request, res: Response, next: NextFunction) => {
     const e = err as { type?: string; status?: number };
     if (res.headersSent) return next(err);
-    if (e.type === 'entity.too.large') {
-      count(req, 'too_large');
-      deps.log.warn(`webhook rejected: body over ${MAX_BODY_BYTES} bytes`);
-      res.set('Connection', 'close').status(413).json({ error: `body is larger than 25 MB` });
-      return;
-    }
+    if (e.type === 'entity.too.large') return tooLarge(req, res);
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       count(req, 'invalid');
       deps.log.warn(`webhook rejected: ${describeError(err)}`);

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { closeRefusedRequest } from '@devops/http-service';
 
 /**
  * Express middleware: `Authorization: Bearer <key>` must be one of `keys`,
@@ -18,10 +19,13 @@ export function checkApiKey(keys: readonly string[]): RequestHandler {
       next();
       return;
     }
-    res
-      .status(401)
-      .setHeader('WWW-Authenticate', 'Bearer realm="freshdesk-bridge"')
-      .json({ error: 'missing or wrong API key: send Authorization: Bearer <one of BRIDGE_API_KEYS>' });
+    // Refused before its body is read: answered, and the connection closed.
+    closeRefusedRequest(
+      res,
+      401,
+      { error: 'missing or wrong API key: send Authorization: Bearer <one of BRIDGE_API_KEYS>' },
+      { 'WWW-Authenticate': 'Bearer realm="freshdesk-bridge"' },
+    );
   };
 }
 

@@ -1,27 +1,37 @@
 /** Characters that are special inside double quotes in sh, or that dotenv rewrites there. */
 const DOUBLE_QUOTE_UNSAFE = /["$`\\]/;
+const DOUBLE_QUOTE_SPECIAL = /["$`\\]/g;
 
 /**
- * One `KEY=value` line that `. ./release.env` in sh reads back as exactly
- * `value` (any printable text; control characters were refused before), and
- * that dotenv reads back exactly too wherever one quoting allows both:
- *
- * - no `'`: single quotes. sh takes everything literally up to the next `'`;
- *   dotenv strips the quotes and changes nothing inside.
- * - a `'` but none of `" $ \` \\`: double quotes (nothing in it is special
- *   to sh, and dotenv only rewrites `\n` / `\r` there).
- * - a `'` together with one of those: single quotes with each `'` written
- *   as `'\''` (close, escaped quote, reopen), exact in sh. dotenv has no
- *   quoting that holds both, so it reads such a value differently;
- *   release.json and the script's environment hold it exactly.
+ * Written after a line whose closing quote follows a backslash. dotenv (17.x)
+ * reads `\'` (`\"`) as an escaped quote and would read on into the next line,
+ * taking the next key into this value; at this comment's bare `'` (`"`) that
+ * reading fails, and dotenv settles on the line's own closing quote. A comment to sh.
  */
-function quoteEnvLine(key: string, value: string): string {
-  if (!value.includes("'")) return `${key}='${value}'`;
+export const BACKSLASH_GUARD = `#'-"- the value above ends with a backslash: this line stops dotenv reading on`;
+
+/**
+ * One `KEY=value` entry (one line, or two with BACKSLASH_GUARD) that
+ * `. ./release.env` in sh reads back as exactly `value` (any printable text;
+ * control characters were refused before), that dotenv reads back exactly
+ * wherever one quoting allows both, and that never adds, hides or changes a
+ * key for either: dotenv's match always spans the whole line, so a U+2028 or
+ * U+2029 inside (line ends to dotenv's `^`/`$`) never starts a line of its own.
+ *
+ * - no `'`: single quotes, literal to sh and to dotenv (a trailing `\`: guarded).
+ * - a `'` but none of `" $ \` \\`: double quotes, nothing in it special to either.
+ * - a `'` with one of those: double quotes with `" $ \` \\` backslash-escaped,
+ *   exact in sh; dotenv keeps the escapes (no quoting of dotenv holds both a
+ *   `'` and such a value) but still reads this whole line as this one key.
+ */
+function quoteEnvEntry(key: string, value: string): string {
+  const guard = value.endsWith('\\') ? `\n${BACKSLASH_GUARD}` : '';
+  if (!value.includes("'")) return `${key}='${value}'${guard}`;
   if (!DOUBLE_QUOTE_UNSAFE.test(value)) return `${key}="${value}"`;
-  return `${key}='${value.replaceAll("'", "'\\''")}'`;
+  return `${key}="${value.replace(DOUBLE_QUOTE_SPECIAL, '\\$&')}"${guard}`;
 }
 
 /** release.env text for the given `[RELEASE_KEY, value]` entries, in order. */
 export function formatReleaseEnv(entries: [key: string, value: string][]): string {
-  return entries.map(([key, value]) => `${quoteEnvLine(key, value)}\n`).join('');
+  return entries.map(([key, value]) => `${quoteEnvEntry(key, value)}\n`).join('');
 }

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { describeError } from '@devops/errors';
-import { requestLog } from '@devops/http-service';
+import { closeRefusedRequest, requestLog } from '@devops/http-service';
 import type { LockVersion } from './admit-upload';
 import { createCleanups } from './cleanups';
 import { completeRelease } from './complete-release';
@@ -28,9 +28,6 @@ export interface ReleaseDeps {
   /** Between SIGTERM and SIGKILL when a script times out. */
   killGraceMs?: number;
 }
-
-/** After an early answer, how much of the rest of the body is read and dropped before the connection is closed. */
-const DRAIN_LIMIT_MS = 2000;
 
 /** `POST /releases`: see SPEC "release-api" and the README's response table. */
 export function postRelease(deps: ReleaseDeps): RequestHandler {
@@ -94,22 +91,17 @@ async function handleUpload(req: Request, res: Response, deps: ReleaseDeps): Pro
 }
 
 /**
- * Answers before the body was read to its end. The rest of the body is read
- * and dropped (the part reader resumed the request) for up to DRAIN_LIMIT_MS,
- * then the connection is cut. No `Connection: close`: Node would close the
- * socket as soon as the answer is written, and a client still sending would
- * then get a TCP reset that can arrive before it has read the answer.
+ * Answers a refusal. Before the body was read to its end (401, 404, 409, 413,
+ * 503, ...), the connection closes once the answer is flushed and the rest of
+ * the body is never read (http-service closeRefusedRequest); after it, the
+ * connection stays open for the client's next request.
  */
 function answerEarly(req: Request, res: Response, outcome: Outcome): void {
   if (res.headersSent || res.destroyed) return;
-  if (!req.readableFlowing) req.resume();
-  res.set(outcome.headers ?? {});
-  res.status(outcome.status).json(outcome.body);
-  if (!req.complete) {
-    res.on('finish', () => {
-      setTimeout(() => {
-        if (!req.complete) req.socket.destroy();
-      }, DRAIN_LIMIT_MS).unref();
-    });
-  }
+  if (req.complete)
+    res
+      .set(outcome.headers ?? {})
+      .status(outcome.status)
+      .json(outcome.body);
+  else closeRefusedRequest(res, outcome.status, outcome.body, outcome.headers);
 }

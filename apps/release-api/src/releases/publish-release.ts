@@ -5,7 +5,7 @@ import { ConflictError } from '@devops/errors';
 import { formatReleaseEnv } from './format-release-env';
 import { releaseEnvEntries } from './release-env-entries';
 import { versionDir, type ReleaseRecord } from './release-record';
-import { RELEASE_FILE_MODE, writeReleaseRecord } from './write-release-record';
+import { RELEASE_DIR_MODE, RELEASE_FILE_MODE, writeReleaseRecord } from './write-release-record';
 
 /**
  * Publishes a fully received and checked upload. `stagingDir` (inside
@@ -28,6 +28,7 @@ export async function publishRelease(opts: {
   await writeReleaseRecord(opts.stagingDir, record);
   const productDir = path.join(opts.releaseDir, record.product);
   await makeDirDurably(productDir);
+  await fs.chmod(productDir, RELEASE_DIR_MODE);
   try {
     await fs.rename(opts.stagingDir, versionDir(opts.releaseDir, record.product, record.version));
   } catch (err) {

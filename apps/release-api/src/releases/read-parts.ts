@@ -19,7 +19,7 @@ export interface PartReader {
    * stopped) before the next part can arrive.
    */
   next(): Promise<Part | undefined>;
-  /** Stops parsing; the rest of the body is read and dropped. */
+  /** Stops parsing; the rest of the body is left unread. */
   stop(): void;
 }
 
@@ -53,8 +53,9 @@ export function readParts(req: IncomingMessage, opts: { maxBytes: number; signal
       return new Promise<Item>((resolve) => (waiting = resolve)).then(take);
     },
     stop() {
+      // What is left of the body is not read: a refusal closes the connection (closeRefusedRequest).
       if (bb) req.unpipe(bb);
-      req.resume();
+      req.pause();
     },
   };
   let bb: busboy.Busboy | undefined;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HashingWriter, NotGzipError } from './hashing-writer';
+import { RELEASE_FILE_MODE } from './write-release-record';
 
 export { NotGzipError };
 
@@ -29,7 +30,8 @@ export async function receiveFile(
     freeChunks?: boolean;
   },
 ): Promise<ReceivedFile> {
-  const handle = opts.file ? await fs.promises.open(opts.file, 'wx', 0o644) : undefined;
+  const handle = opts.file ? await fs.promises.open(opts.file, 'wx', RELEASE_FILE_MODE) : undefined;
+  await handle?.chmod(RELEASE_FILE_MODE); // the mode asked for, not what the umask leaves of it
   const sink = new HashingWriter(handle?.fd, { onBytes: opts.onBytes, freeChunks: opts.freeChunks });
   try {
     await pipeline(source, sink, { signal: opts.signal });

@@ -7,6 +7,7 @@ import type { FileStream } from './read-parts';
 import { NotGzipError, receiveFile, type ReceivedFile } from './receive-file';
 import { badRequest, tooLarge, UploadRefused } from './refusals';
 import type { ReleaseFields } from './validate-fields';
+import { RELEASE_DIR_MODE } from './write-release-record';
 
 /** Name of a staging folder: host and pid let a restarted service remove its own leftovers. */
 export function stagingName(): string {
@@ -39,6 +40,7 @@ export async function storeUpload(
     stagingDir = dir;
     opts.cleanups.add(() => fs.rm(dir, { recursive: true, force: true }));
     await fs.mkdir(dir, { recursive: true });
+    await fs.chmod(dir, RELEASE_DIR_MODE); // becomes <product>/<version> when published
     target = path.join(dir, `${opts.fields.product}-${opts.fields.version}.tgz`);
   }
   const overLimit = new AbortController();
