@@ -22,3 +22,4 @@ export { startPostgres, type PostgresServer, type StartPostgresOptions } from '.
 export { measureNewSpace } from './node-options/measure-new-space';
 export { readImageNodeOptions } from './node-options/read-image-node-options';
 export { fakeClock, type FakeClock } from './time/fake-clock';
+export { createAutoClock, type AutoClock } from './time/create-auto-clock';

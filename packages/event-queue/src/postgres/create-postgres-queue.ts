@@ -1,9 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { JobWithMetadata } from 'pg-boss' with { 'resolution-mode': 'import' };
 import { migrate, type Database, type DatabaseClient } from '@devops/db';
+import { isTemporary } from '@devops/errors';
 import { decideAfterFailure } from '../queue/decide-after-failure';
-import type { EventQueue, EventQueueOptions, ProcessEvent, QueuedEvent } from '../queue/event-queue';
-import type { WebhookPayload } from '../types';
+import {
+  DEFAULT_CONCURRENCY,
+  type EventPayload,
+  type EventQueue,
+  type EventQueueOptions,
+  type ProcessEvent,
+  type QueuedEvent,
+} from '../queue/event-queue';
 import { createPostgresDeadLetters, insertDeadLetter } from './create-postgres-dead-letters';
 import { encodeOrderKey, openPgBoss, type PgBossQueue } from './open-pg-boss';
 import { POSTGRES_QUEUE_MIGRATIONS } from './postgres-queue-migrations';
@@ -70,7 +77,8 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
   const now = opts.now ?? Date.now;
   const mask = opts.mask ?? ((t: string) => t);
   const observer = opts.observer ?? {};
-  const concurrency = Math.max(1, opts.concurrency ?? 4);
+  const concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
+  const signal = opts.signal ?? new AbortController().signal;
   const retentionMs = opts.dedupeRetentionMs ?? 7 * 24 * 3_600_000;
   const pool = adapt(db);
   const fault = (err: unknown, event?: QueuedEvent) => opts.onFault?.(err, event);
@@ -149,9 +157,9 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       observer.deadLettered?.(event, { attempts, error });
     };
 
-    let payload: WebhookPayload;
+    let payload: EventPayload;
     try {
-      payload = JSON.parse(raw) as WebhookPayload;
+      payload = JSON.parse(raw) as EventPayload;
     } catch (err) {
       await dead(attempt - 1, mask(`stored event body unreadable: ${(err as Error).message}`));
       return;
@@ -160,8 +168,21 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       observer.overtaken(event);
     }
     try {
-      await process(event, payload, attempt);
+      await process(event, payload, attempt, signal);
     } catch (err) {
+      if (signal.aborted && isTemporary(err)) {
+        // Cut short by the shutdown: back to the head of its key, due at once (another replica, or
+        // the next start, takes it), this attempt not counted and no hold started.
+        await settle(async (_client, dbx) => {
+          await boss.fail(queue, job.id, { error: 'shutting down' }, { db: dbx });
+          await boss.update(queue, { ...job.data, attempts: job.data.attempts - 1 } as unknown as object, {
+            id: job.id,
+            startAfter: new Date(),
+            db: dbx,
+          });
+        });
+        return;
+      }
       const at = now();
       const decision = decideAfterFailure(
         err,
@@ -292,6 +313,10 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       }
       const cleanup = setInterval(() => void forgetOldKeys(), 3_600_000);
       cleanup.unref();
+      // Nothing new starts after the shutdown signal; stop() waits for the events in hand.
+      const offWork = () => void pg.boss.offWork(pg.queue).catch((err: unknown) => fault(err));
+      if (signal.aborted) offWork();
+      else signal.addEventListener('abort', offWork, { once: true });
       started = { pg, cleanup, workerIds };
     },
     async stop() {
