@@ -39,9 +39,9 @@ export interface PostgresQueueOptions extends EventQueueOptions {
 interface JobData {
   event: QueuedEvent;
   raw: string;
-  /** Attempts made before this job was created (an event moved behind its project's later events). */
+  /** Attempts made before this job was created (an event moved behind its key's later events). */
   attempts: number;
-  /** When the event first failed: the start of its hold on the project's later events. */
+  /** When the event first failed: the start of its hold on its key's later events. */
   firstFailedAt?: number;
 }
 
@@ -66,9 +66,9 @@ export function idFromKey(app: string, key: string): string {
  * replicas enqueue and process from one queue. An event is one job, inserted
  * in one statement before enqueue() resolves; an Idempotency-Key gives the
  * job's id, so a second delivery of it inserts nothing (a duplicate).
- * The queue's key_strict_fifo policy runs a project's events one at a time in
+ * The queue's key_strict_fifo policy runs one orderKey's events one at a time in
  * order; a failing event is put in pg-boss's retry state at the time
- * decideAfterFailure() chose, which holds the project's later events; past
+ * decideAfterFailure() chose, which holds its key's later events; past
  * holdMaxMs it is re-enqueued behind them instead. Every outcome (done, retry,
  * dead letter) is written in one transaction with the job's settlement.
  */
@@ -126,7 +126,7 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
   });
 
   /**
-   * Whether an earlier event of this project is waiting behind its own retry (it was moved
+   * Whether an earlier event of this orderKey is waiting behind its own retry (it was moved
    * behind us). One indexed probe on pg-boss's job table (its documented tables are for direct
    * queries), not a read of the project's whole backlog.
    */
@@ -201,7 +201,7 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       const holding = at < firstFailedAt + opts.policy.holdMaxMs;
       await settle(async (client, dbx) => {
         if (holding) {
-          // Stays the head of its project, in pg-boss's retry state (which holds the later events), until decision.at.
+          // Stays the head of its key, in pg-boss's retry state (which holds the later events), until decision.at.
           await boss.fail(queue, job.id, { error: decision.error }, { db: dbx });
           await boss.update(queue, { ...job.data, firstFailedAt } as unknown as object, {
             id: job.id,
@@ -209,7 +209,7 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
             db: dbx,
           });
         } else {
-          // Held long enough: the event goes behind the project's later events, and is retried at decision.at.
+          // Held long enough: the event goes behind its key's later events, and is retried at decision.at.
           await complete(dbx);
           await send(dbx, { ...job.data, attempts: attempt, firstFailedAt }, decision.at);
         }
