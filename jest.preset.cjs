@@ -18,8 +18,10 @@ module.exports = {
   transformIgnorePatterns: [
     '/node_modules/(?!(\\.pnpm/)?(pg-boss|serialize-error|non-error|rrule-temporal|temporal-polyfill)[@/])',
   ],
+  // A package's `exports` subpath (`@devops/db/settings`) is its src/<subpath>.ts, as `./settings` is dist/settings.js.
   moduleNameMapper: {
     '^@devops/([a-z-]+)$': `${packagesDir}/$1/src/index.ts`,
+    '^@devops/([a-z-]+)/([a-z-]+)$': `${packagesDir}/$1/src/$2.ts`,
   },
   testTimeout: 30000,
   // Slow tests (real git, big files, browsers, containers) carry "[slow]" in their name; they still run in CI.

@@ -88,6 +88,7 @@ async function escalation(gitlab, freshdesk) {
       GITLAB_TOKEN: gitlab.token,
       FRESHDESK_API_KEY: freshdesk.apiKey,
       WEBHOOK_HOLD_MAX: 900,
+      WEBHOOK_CONCURRENCY: 8,
       FRESHDESK_URL: freshdesk.url,
       BRIDGE_GITLAB_PROJECT: project.path,
       BRIDGE_API_KEYS: ['bench-key-0123456789abcdef'],

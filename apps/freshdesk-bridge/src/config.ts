@@ -3,15 +3,14 @@ import { serverSettings } from '@devops/http-service';
 import { gitlabSettings } from '@devops/gitlab';
 import { webhookSettings } from '@devops/webhooks';
 import { freshdeskSettings } from '@devops/freshdesk';
-// only the setting: the package's index loads pg (~17 MiB RSS), which a bridge without DATABASE_URL never needs
-import { databaseSettings } from '@devops/db/dist/settings';
 
 export const settings = {
   ...serverSettings(3002),
   ...gitlabSettings(),
   ...webhookSettings('freshdesk-bridge', { secretRequired: false }),
   ...freshdeskSettings(),
-  ...databaseSettings,
+  // DATABASE_URL comes with webhookSettings; @devops/db loads pg only when a database is opened,
+  // so a bridge without DATABASE_URL never loads it
   BRIDGE_GITLAB_PROJECT: text({
     required: true,
     description: 'GitLab project (id or group/project) that receives escalations',

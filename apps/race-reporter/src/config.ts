@@ -1,8 +1,8 @@
 import os from 'node:os';
 import { list, loadConfig, text, url, type Env } from '@devops/config';
-import { databaseSettings } from '@devops/db';
+import { databaseSettings } from '@devops/db/settings';
 // Only the settings: the package's index loads gitbeaker, which main.ts loads when GitLab is first needed.
-import { gitlabSettings } from '@devops/gitlab/dist/settings';
+import { gitlabSettings } from '@devops/gitlab/settings';
 
 const common = {
   ...databaseSettings,

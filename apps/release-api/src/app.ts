@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Database } from '@devops/db';
+import { openDatabase, tryAdvisoryLock, type Database } from '@devops/db';
 import type { ServiceApp } from '@devops/http-service';
 import { createServiceApp } from '@devops/http-service';
 import type { Logger } from '@devops/logger';
@@ -72,8 +72,6 @@ export function createApp(deps: AppDeps): ServiceApp {
     registry,
     async start() {
       if (config.DATABASE_URL) {
-        // Loaded only when used: pg alone adds ~17 MiB to every process.
-        const { openDatabase, tryAdvisoryLock } = await import('@devops/db');
         database = await openDatabase(config.DATABASE_URL, { log, app: 'release-api' });
         lockInDatabase = lockVersionInDatabase(database, tryAdvisoryLock, log);
         log.info(`per-version locks in PostgreSQL (${database.description})`);

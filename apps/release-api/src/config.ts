@@ -1,5 +1,5 @@
 import { bytes, integer, list, SettingProblem, text, type Setting } from '@devops/config';
-import { databaseSettings } from './database-url-setting';
+import { databaseSettings } from '@devops/db/settings';
 import { serverSettings } from '@devops/http-service';
 
 export const settings = {

@@ -28,6 +28,11 @@ export interface RunContext<S extends Schema> {
   stderr: Writable;
   /** Every secret value in the config, for code that must scrub text itself. */
   secrets: string[];
+  /**
+   * The process's shutdown signal: aborts at SIGTERM or SIGINT (its reason names the signal) when the
+   * definition has `stopsOnSignal`; hand it to the ports and queues so their waits end.
+   */
+  signal: AbortSignal;
 }
 
 export interface MainDefinition<S extends Schema> {
@@ -45,6 +50,11 @@ export interface MainDefinition<S extends Schema> {
   schema: S | ((flags: Flags) => S);
   /** Where logs go: services log to stdout; CLIs to stderr, keeping stdout for their result. */
   logTo?: 'stdout' | 'stderr';
+  /**
+   * Services: SIGTERM/SIGINT abort ctx.signal and run() ends by itself (exit 0 once work in flight is
+   * done or cut short). Otherwise (CLIs) the process dies of the signal, as Node does by default.
+   */
+  stopsOnSignal?: boolean;
   run(ctx: RunContext<S>): Promise<number | void>;
 }
 
@@ -54,6 +64,8 @@ export interface ProcessLike {
   cwd(): string;
   stdout: Writable;
   stderr: Writable;
+  /** The shutdown signal (startMain: aborted at SIGTERM/SIGINT); default one that never aborts. */
+  signal?: AbortSignal;
 }
 
 function helpText<S extends Schema>(def: MainDefinition<S>, schema: Schema): string {
@@ -133,6 +145,7 @@ export async function runMain<S extends Schema>(def: MainDefinition<S>, proc: Pr
       stdout: proc.stdout,
       stderr: proc.stderr,
       secrets,
+      signal: proc.signal ?? new AbortController().signal,
     });
     return code ?? EXIT.ok;
   } catch (err) {

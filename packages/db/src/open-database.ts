@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { ConfigError } from '@devops/errors';
 import type { Logger } from '@devops/logger';
 import { classifyDatabaseError } from './classify-database-error';
@@ -78,9 +78,12 @@ function parseUrl(url: string): URL {
  */
 export async function openDatabase(url: string, opts: OpenDatabaseOptions): Promise<Database> {
   parseUrl(url);
+  // pg (~17 MiB RSS) is loaded here, on first use: an app without DATABASE_URL never loads it,
+  // whatever it imports from this package.
+  const { Pool } = (await import('pg')).default;
   const description = describeDatabaseUrl(url);
   const statementTimeoutMs = opts.statementTimeoutMs ?? 30_000;
-  const pool = new pg.Pool({
+  const pool = new Pool({
     connectionString: url,
     application_name: opts.app,
     max: opts.max ?? 10,
@@ -111,7 +114,7 @@ export async function openDatabase(url: string, opts: OpenDatabaseOptions): Prom
 
   // Health checks have a connection of their own, so a busy pool does not make a healthy
   // database look down.
-  const healthPool = new pg.Pool({
+  const healthPool = new Pool({
     connectionString: url,
     application_name: `${opts.app}/health`,
     max: 1,

@@ -6,4 +6,5 @@ export { toStatusError } from './to-status-error';
 export { toNetworkError } from './to-network-error';
 export { mayResend } from './may-resend';
 export { backoffDelay } from './backoff-delay';
+export { retryWait } from './retry-wait';
 export { runWithRetry, type RetryHooks, type RetryOptions } from './run-with-retry';

@@ -1,5 +1,5 @@
 import { TemporaryError } from '@devops/errors';
-import { backoffDelay } from './backoff-delay';
+import { retryWait } from './retry-wait';
 
 export interface RetryOptions {
   /** Retries after the first attempt for any temporary failure (default 4). */
@@ -18,7 +18,12 @@ export interface RetryOptions {
   /** Clock in ms since the epoch (default Date.now). */
   now?: () => number;
   /** Waits (default a timer). Tests pass one that advances their clock instead. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * The process's shutdown signal (SIGTERM): a wait in progress ends at once and the call rejects with a
+   * TemporaryError ("shutting down"), so a queued event stays queued; an aborted signal makes no new attempt.
+   */
+  signal?: AbortSignal;
   /** Uniform in [0, 1) (default Math.random). */
   random?: () => number;
 }
@@ -30,17 +35,38 @@ export interface RetryHooks {
   log?: { warn(message: string, meta?: Record<string, unknown>): unknown };
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A timer that ends early, rejecting, when `signal` aborts. */
+const realSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** What a wait cut short by the shutdown signal rejects with: temporary, so the work stays queued. */
+function shutdownError(err: unknown): TemporaryError {
+  return new TemporaryError(`shutting down: the retry wait was cut short (${(err as Error).message})`, {
+    cause: err,
+  });
+}
 
 /** Whether a retry is allowed after `failures` failed attempts, and how long to wait first. */
-function nextWait(err: TemporaryError, failures: number, spentMs: number, o: Required<RetryOptions>) {
+function nextWait(
+  err: TemporaryError,
+  failures: number,
+  spentMs: number,
+  o: Required<Omit<RetryOptions, 'signal'>>,
+) {
   const serverWait = err.details.retryAfterMs;
   if (serverWait !== undefined && serverWait > o.maxRetryAfterMs) return undefined;
-  // the server's wait plus up to one base step, so that clients refused together do not return together
-  const wait =
-    serverWait !== undefined
-      ? serverWait + Math.floor(o.random() * o.baseDelayMs)
-      : backoffDelay(failures, o, o.random);
+  const wait = retryWait(failures, serverWait, o, o.random);
   if (failures <= o.retries) return wait;
   const rateLimited = err.details.status === 429;
   return rateLimited && spentMs + wait <= o.rateLimitBudgetMs ? wait : undefined;
@@ -57,7 +83,7 @@ export async function runWithRetry<T>(
   attempt: (attemptNo: number) => Promise<T>,
   opts: RetryOptions & RetryHooks = {},
 ): Promise<T> {
-  const o: Required<RetryOptions> = {
+  const o: Required<Omit<RetryOptions, 'signal'>> = {
     retries: opts.retries ?? 4,
     baseDelayMs: opts.baseDelayMs ?? 500,
     maxDelayMs: opts.maxDelayMs ?? 30_000,
@@ -67,8 +93,10 @@ export async function runWithRetry<T>(
     sleep: opts.sleep ?? realSleep,
     random: opts.random ?? Math.random,
   };
+  const { signal } = opts;
   const started = o.now();
   for (let attemptNo = 1; ; attemptNo += 1) {
+    if (signal?.aborted) throw shutdownError(signal.reason);
     try {
       return await attempt(attemptNo);
     } catch (err) {
@@ -79,7 +107,12 @@ export async function runWithRetry<T>(
         attempt: attemptNo,
         ...(err.details.status !== undefined ? { status: err.details.status } : {}),
       });
-      await o.sleep(wait);
+      try {
+        await o.sleep(wait, signal);
+      } catch (sleepErr) {
+        if (signal?.aborted) throw shutdownError(signal.reason);
+        throw sleepErr;
+      }
     }
   }
 }

@@ -126,3 +126,35 @@ describe('runWithRetry', () => {
     expect(lines).toEqual(['GitLab GET /x answered 502; retrying in 250 ms (retry 1)']);
   });
 });
+
+describe('runWithRetry with the shutdown signal', () => {
+  it('cuts a 120 s Retry-After wait short at abort, rejecting with a TemporaryError, and makes no new attempt', async () => {
+    const shutdown = new AbortController();
+    const { attempt, seen } = failing(t429(120_000), t429(120_000));
+    const started = Date.now();
+    const result = runWithRetry(attempt, { signal: shutdown.signal, random: () => 0 });
+    // the real timer is running (120 s); abort once the first attempt has failed
+    while (seen.length === 0) await new Promise((r) => setImmediate(r));
+    setTimeout(() => shutdown.abort(new Error('SIGTERM received')), 20);
+    const err = await result.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TemporaryError);
+    expect((err as Error).message).toMatch(/shutting down.*SIGTERM received/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(seen).toEqual([1]);
+  });
+
+  it('makes no attempt at all once the signal has aborted', async () => {
+    const shutdown = new AbortController();
+    shutdown.abort(new Error('SIGTERM received'));
+    const { attempt, seen } = failing();
+    await expect(runWithRetry(attempt, { signal: shutdown.signal })).rejects.toBeInstanceOf(TemporaryError);
+    expect(seen).toEqual([]);
+  });
+
+  it('without an abort, waits and succeeds as before', async () => {
+    const shutdown = new AbortController();
+    const { attempt, seen } = failing(t429(5));
+    await expect(runWithRetry(attempt, { signal: shutdown.signal, random: () => 0 })).resolves.toBe('ok');
+    expect(seen).toEqual([1, 2]);
+  });
+});

@@ -21,6 +21,11 @@ export interface FreshdeskOptions {
   /** Per request: connecting, waiting for an answer, and any pause in a body (default 30 s). */
   timeoutMs?: number;
   retry?: RetryOptions;
+  /**
+   * The process's shutdown signal (SIGTERM): a retry wait (a long Retry-After) ends at once with a
+   * TemporaryError. Requests already sent are not cut.
+   */
+  signal?: AbortSignal;
   /** How attachment hosts are resolved before their addresses are checked (default: the system resolver). */
   resolveHost?: ResolveHost;
 }
@@ -58,7 +63,7 @@ export function createFreshdesk(opts: FreshdeskOptions): FreshdeskPort {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const auth: AxiosBasicCredentials = { username: opts.apiKey, password: 'X' };
   const log = opts.log;
-  const retry: RetryDeps = { retry: opts.retry ?? {}, log };
+  const retry: RetryDeps = { retry: { ...opts.retry, ...(opts.signal ? { signal: opts.signal } : {}) }, log };
   const now = retry.retry.now ?? Date.now;
 
   const client = axios.create({

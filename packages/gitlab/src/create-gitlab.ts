@@ -39,6 +39,11 @@ export interface GitLabOptions {
   /** Per-attempt timeout for uploads (default 10 min). */
   uploadTimeoutMs?: number;
   retry?: RetryOptions;
+  /**
+   * The process's shutdown signal (SIGTERM): a retry wait (a 120 s Retry-After) ends at once with a
+   * TemporaryError, so a queued event stays queued. Requests already sent are not cut.
+   */
+  signal?: AbortSignal;
   /** Page size for list calls (default 100, GitLab's maximum). */
   perPage?: number;
 }
@@ -76,7 +81,7 @@ export function createGitLab(opts: GitLabOptions): GitLabPort {
   const scrub = (text: string) => (opts.token ? text.split(opts.token).join('[REDACTED]') : text);
   const http = createHttpLayer({
     timeoutMs: opts.timeoutMs ?? 30_000,
-    retry: opts.retry ?? {},
+    retry: { ...opts.retry, ...(opts.signal ? { signal: opts.signal } : {}) },
     log: opts.log,
     scrub,
   });

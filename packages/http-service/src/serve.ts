@@ -26,6 +26,11 @@ export interface ServeOptions {
   /** Called once the server has closed and its requests have finished (e.g. drain a queue). */
   onDrain?: () => Promise<void>;
   /**
+   * serveUntilSignalled: the process's shutdown signal (@devops/cli's ctx.signal, aborted at SIGTERM/SIGINT),
+   * shared with the ports and the queue so their waits end at the same moment; without it, its own listeners.
+   */
+  signal?: AbortSignal;
+  /**
    * A connection that sends nothing, or stops sending, this long is closed (default 30 s,
    * SPEC; release-api: RELEASE_IDLE_TIMEOUT); its headers must be complete within it too.
    * See watchIdleConnections.
@@ -118,7 +123,7 @@ export async function serveUntilSignalled(
     let stopping = false;
     // Ctrl-C in a terminal signals the whole process group and a supervisor may
     // follow with SIGTERM: the first signal starts the shutdown, later ones are noted only.
-    const stop = (signal: NodeJS.Signals) => {
+    const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
       const delay = opts.drainDelayMs ?? 0;
@@ -132,8 +137,15 @@ export async function serveUntilSignalled(
         resolve();
       });
     };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
+    const { signal } = opts;
+    if (signal) {
+      const onAbort = () => stop((signal.reason as Error | undefined)?.message?.split(' ')[0] ?? 'shutdown');
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    } else {
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+    }
   });
   opts.log.info('stopped');
 }

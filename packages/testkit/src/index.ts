@@ -24,3 +24,4 @@ export { measureNewSpace } from './node-options/measure-new-space';
 export { readImageNodeOptions } from './node-options/read-image-node-options';
 export { fakeClock, type FakeClock } from './time/fake-clock';
 export { openWatchedConnection, type WatchedConnection } from './net/open-watched-connection';
+export { createAutoClock, type AutoClock } from './time/create-auto-clock';

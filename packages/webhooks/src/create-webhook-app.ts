@@ -1,5 +1,6 @@
 import type { GitLabPort } from '@devops/gitlab';
 import { createServiceApp, type ServiceApp } from '@devops/http-service';
+import type { QueuePolicy } from '@devops/event-queue';
 import type { Logger } from '@devops/logger';
 import {
   createWebhookReceiver,
@@ -7,7 +8,6 @@ import {
   type WebhookReceiverOptions,
 } from './create-webhook-receiver';
 import type { WebhookAppDefinition, WebhookAppSchema, WebhookConfigOf } from './define-webhook-app';
-import type { RetryOptions } from './types';
 
 /** What a webhook app is built from: in production by runWebhookApp, in tests by hand. */
 export interface WebhookAppDeps<S extends WebhookAppSchema> {
@@ -16,9 +16,12 @@ export interface WebhookAppDeps<S extends WebhookAppSchema> {
   gitlab: GitLabPort;
   /** Secret values scrubbed from stored errors and logs (default: the GitLab token). */
   secrets?: string[];
-  /** Retry timing (tests make it short); WEBHOOK_HOLD_MAX comes from the config. */
-  retry?: RetryOptions;
+  /** The queue's retry timing (tests make it short); WEBHOOK_HOLD_MAX comes from the config. */
+  retry?: Partial<Omit<QueuePolicy, 'holdMaxMs'>>;
+  /** Default: WEBHOOK_CONCURRENCY from the config. */
   concurrency?: number;
+  /** The process's shutdown signal (runWebhookApp passes it; tests may). */
+  signal?: AbortSignal;
   now?: () => number;
   random?: () => number;
   /** Default metrics (process, GC) on /metrics; tests switch them off. */
@@ -54,7 +57,8 @@ export function createWebhookApp<S extends WebhookAppSchema, C extends object>(
     },
   });
   const secrets = deps.secrets ?? [config.GITLAB_TOKEN];
-  const parts = definition.setup({ ...deps, registry, secrets });
+  const signal = deps.signal ?? new AbortController().signal;
+  const parts = definition.setup({ ...deps, registry, secrets, signal });
   let receiver: WebhookReceiver | null = null;
   if (config.GITLAB_WEBHOOK_SECRET) {
     receiver = createWebhookReceiver({
@@ -66,11 +70,11 @@ export function createWebhookApp<S extends WebhookAppSchema, C extends object>(
       log,
       registry,
       handlers: parts.handlers,
-      holdMaxMs: config.WEBHOOK_HOLD_MAX * 1000,
+      policy: { ...deps.retry, holdMaxMs: config.WEBHOOK_HOLD_MAX * 1000 },
+      concurrency: deps.concurrency ?? config.WEBHOOK_CONCURRENCY,
+      signal,
       secrets,
       ...(deps.openQueue ? { openQueue: deps.openQueue } : {}),
-      ...(deps.retry ? { retry: deps.retry } : {}),
-      ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
       ...(deps.now ? { now: deps.now } : {}),
       ...(deps.random ? { random: deps.random } : {}),
     });

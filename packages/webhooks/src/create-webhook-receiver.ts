@@ -2,17 +2,21 @@ import { describeError } from '@devops/errors';
 import type { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { GitLabPort } from '@devops/gitlab';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_QUEUE_POLICY,
+  openEventQueue,
+  type EventQueue,
+  type EventQueueOptions,
+  type QueuePolicy,
+} from '@devops/event-queue';
 import { createMasker, type Logger } from '@devops/logger';
-import { DEFAULT_RETRY } from './compute-retry-delay';
 import { createWebhookMetrics } from './create-webhook-metrics';
 import { createWebhookRouter, type Delivery } from './create-webhook-router';
 import { findOrderKey } from './find-order-key';
-import { openEventQueue } from './open-event-queue';
-import type { EventQueue, EventQueueOptions, QueuePolicy } from './queue/event-queue';
 import { reportQueueOutcomes } from './report-queue-outcomes';
 import { runHandler } from './run-handler';
-import { DEFAULT_HOLD_MAX_SECONDS } from './settings';
-import type { EventHandlers, RetryOptions } from './types';
+import type { EventHandlers } from './types';
 import { createTokenVerifier } from './verify-token';
 
 export interface WebhookReceiverOptions {
@@ -32,11 +36,12 @@ export interface WebhookReceiverOptions {
   registry: Registry;
   /** Keyed by payload.object_kind. */
   handlers: EventHandlers;
-  retry?: RetryOptions;
-  /** WEBHOOK_HOLD_MAX in ms (default 900 s). */
-  holdMaxMs?: number;
-  /** Events handled at once (never two of the same project). Default 4. */
+  /** The queue's retry timing and hold (tests make them short); default DEFAULT_QUEUE_POLICY. */
+  policy?: Partial<QueuePolicy>;
+  /** WEBHOOK_CONCURRENCY: events handled at once (never two of one merge request, issue or branch). Default 8. */
   concurrency?: number;
+  /** The process's shutdown signal: waits in handlers end, unfinished events stay queued. */
+  signal?: AbortSignal;
   /** How long a finished event's Idempotency-Key is remembered (spool). Default 7 days. */
   dedupeRetentionMs?: number;
   /** How often the spool looks for replayed dead letters. Default 1 s. */
@@ -76,12 +81,8 @@ const KEEP_IN_MEMORY_BYTES = 256 * 1024;
 export function createWebhookReceiver(opts: WebhookReceiverOptions): WebhookReceiver {
   const log = opts.log.child({ component: 'webhooks' });
   const mask = createMasker([opts.secret, ...(opts.secrets ?? [])]);
-  const retry = Object.fromEntries(Object.entries(opts.retry ?? {}).filter(([, v]) => v !== undefined));
-  const policy: QueuePolicy = {
-    ...DEFAULT_RETRY,
-    ...retry,
-    holdMaxMs: opts.holdMaxMs ?? DEFAULT_HOLD_MAX_SECONDS * 1000,
-  };
+  const given = Object.fromEntries(Object.entries(opts.policy ?? {}).filter(([, v]) => v !== undefined));
+  const policy: QueuePolicy = { ...DEFAULT_QUEUE_POLICY, ...given };
   let opened: EventQueue | undefined;
   // The gauges read the queue at scrape time.
   const metrics = createWebhookMetrics(opts.registry, {
@@ -90,7 +91,8 @@ export function createWebhookReceiver(opts: WebhookReceiverOptions): WebhookRece
   });
   const options: EventQueueOptions = {
     policy,
-    concurrency: Math.max(1, opts.concurrency ?? 4),
+    concurrency: Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY),
+    ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.setTimer ? { setTimer: opts.setTimer } : {}),
     ...(opts.random ? { random: opts.random } : {}),

@@ -16,6 +16,7 @@ export interface WebhookAppSchema extends Schema {
   GITLAB_WEBHOOK_SECRET: Setting<string | undefined>;
   WEBHOOK_SPOOL_DIR: Setting<string>;
   WEBHOOK_HOLD_MAX: Setting<number>;
+  WEBHOOK_CONCURRENCY: Setting<number>;
 }
 
 /** The values of WebhookAppSchema's settings (what the shared code reads from an app's config). */
@@ -28,6 +29,7 @@ export interface WebhookAppConfig {
   GITLAB_WEBHOOK_SECRET?: string | undefined;
   WEBHOOK_SPOOL_DIR: string;
   WEBHOOK_HOLD_MAX: number;
+  WEBHOOK_CONCURRENCY: number;
   /** With it, events queue in PostgreSQL instead of the spool (openEventQueue). */
   DATABASE_URL?: string | undefined;
 }
@@ -44,6 +46,8 @@ export interface WebhookAppContext<S extends WebhookAppSchema> {
   registry: Registry;
   /** Every configured secret value, for code that scrubs text itself. */
   secrets: string[];
+  /** The process's shutdown signal (SIGTERM); never aborts in tests that pass none. */
+  signal: AbortSignal;
 }
 
 /** What setup() gives back. */
@@ -68,7 +72,7 @@ export interface WebhookAppDefinition<S extends WebhookAppSchema, C extends obje
   /** Retry options of the production GitLab client (default: the port's). */
   gitlabRetry?: GitLabOptions['retry'];
   /** Production clients besides GitLab, built from the config (tests pass their own to createWebhookApp). */
-  connect?(ctx: { config: WebhookConfigOf<S>; log: Logger }): C;
+  connect?(ctx: { config: WebhookConfigOf<S>; log: Logger; signal: AbortSignal }): C;
   /** Builds the handlers (and any routes of the app's own); called once per createWebhookApp. */
   setup(ctx: WebhookAppContext<S> & C): WebhookAppParts;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '@devops/logger';
 import type { WebhookMetrics } from './create-webhook-metrics';
-import type { QueueObserver } from './queue/event-queue';
+import type { QueueObserver } from '@devops/event-queue';
 
 /** Turns a queue's outcomes into log lines (each with its delivery id) and metrics. */
 export function reportQueueOutcomes(log: Logger, metrics: WebhookMetrics): QueueObserver {

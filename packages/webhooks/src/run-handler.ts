@@ -2,12 +2,12 @@ import { PermanentError, isTemporary } from '@devops/errors';
 import type { GitLabPort } from '@devops/gitlab';
 import type { Logger } from '@devops/logger';
 import type { WebhookMetrics } from './create-webhook-metrics';
-import type { ProcessEvent } from './queue/event-queue';
+import type { ProcessEvent } from '@devops/event-queue';
 import type { EventHandlers } from './types';
 
 /**
  * The queue's process function: finds the handler by object_kind and runs it
- * with `{payload, gitlab, log, deliveryId, event, attempt}`, `log` a child
+ * with `{payload, gitlab, log, deliveryId, event, attempt, signal}`, `log` a child
  * logger carrying the delivery id. A failure is thrown on to the queue, which
  * decides by its kind (decideAfterFailure).
  */
@@ -18,7 +18,7 @@ export function runHandler(deps: {
   metrics: WebhookMetrics;
   mask: (text: string) => string;
 }): ProcessEvent {
-  return async (event, payload, attempt) => {
+  return async (event, payload, attempt, signal) => {
     const log = deps.log.child({ deliveryId: event.deliveryId, objectKind: event.objectKind, attempt });
     const handler = Object.hasOwn(deps.handlers, event.objectKind)
       ? deps.handlers[event.objectKind]
@@ -37,6 +37,7 @@ export function runHandler(deps: {
         deliveryId: event.deliveryId,
         event: event.event,
         attempt,
+        signal,
       });
     } catch (err) {
       end({ outcome: isTemporary(err) ? 'retry' : 'dead' });

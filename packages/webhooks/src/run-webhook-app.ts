@@ -1,10 +1,14 @@
 import { startMain, type RunContext } from '@devops/cli';
+import {
+  DEAD_LETTERS_USAGE,
+  DEFAULT_QUEUE_POLICY,
+  openEventQueue,
+  runDeadLettersCommand,
+} from '@devops/event-queue';
 import { createGitLab } from '@devops/gitlab';
 import { serveUntilSignalled } from '@devops/http-service';
 import { createWebhookApp } from './create-webhook-app';
 import type { WebhookAppDefinition, WebhookAppSchema, WebhookConfigOf } from './define-webhook-app';
-import { openEventQueue } from './open-event-queue';
-import { DEAD_LETTERS_USAGE, runDeadLettersCommand } from './run-dead-letters-command';
 
 /**
  * A webhook app's whole main.ts: `runWebhookApp(definition)`. Serves it
@@ -25,6 +29,7 @@ export function runWebhookApp<S extends WebhookAppSchema, C extends object>(
       '--all        dead-letters replay: every dead letter',
     ].join('\n'),
     schema: definition.settings,
+    stopsOnSignal: true,
     run: (ctx) =>
       ctx.positionals[0] === 'dead-letters' ? manageDeadLetters(definition, ctx) : serve(definition, ctx),
   });
@@ -44,10 +49,18 @@ async function serve<S extends WebhookAppSchema, C extends object>(
     url: config.GITLAB_URL,
     token: config.GITLAB_TOKEN,
     log,
+    signal: ctx.signal,
     ...(definition.gitlabRetry ? { retry: definition.gitlabRetry } : {}),
   });
-  const clients = definition.connect?.({ config, log }) ?? ({} as C);
-  const service = createWebhookApp(definition, { ...clients, config, log, gitlab, secrets: ctx.secrets });
+  const clients = definition.connect?.({ config, log, signal: ctx.signal }) ?? ({} as C);
+  const service = createWebhookApp(definition, {
+    ...clients,
+    config,
+    log,
+    gitlab,
+    secrets: ctx.secrets,
+    signal: ctx.signal,
+  });
   await service.start();
   if (!service.receiver) log.info('GITLAB_WEBHOOK_SECRET is not set: POST /webhooks/gitlab is disabled');
   await serveUntilSignalled(service.app, {
@@ -56,6 +69,7 @@ async function serve<S extends WebhookAppSchema, C extends object>(
     host: config.HOST,
     drainDelayMs: config.SHUTDOWN_DELAY * 1000,
     log,
+    signal: ctx.signal,
     onDrain: () => service.stop(),
   });
   return 0;
@@ -71,7 +85,7 @@ async function manageDeadLetters<S extends WebhookAppSchema, C extends object>(
     {
       app: definition.name,
       log: ctx.log,
-      policy: { baseDelayMs: 0, maxDelayMs: 0, maxAgeMs: 0, holdMaxMs: 0 }, // never started: no processing
+      policy: DEFAULT_QUEUE_POLICY, // never started: no processing
     },
   );
   try {

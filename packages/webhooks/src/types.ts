@@ -1,9 +1,9 @@
 import type { GitLabPort } from '@devops/gitlab';
 import type { Logger } from '@devops/logger';
-import type { QueuedEvent } from './queue/event-queue';
+import type { EventPayload } from '@devops/event-queue';
 
 /** A GitLab webhook body: JSON with (usually) an `object_kind`. */
-export type WebhookPayload = Record<string, unknown> & { object_kind?: string };
+export type WebhookPayload = EventPayload;
 
 /** What a handler receives for one event. */
 export interface HandlerContext<P = WebhookPayload> {
@@ -17,6 +17,11 @@ export interface HandlerContext<P = WebhookPayload> {
   event: string;
   /** 1 on the first try, 2 on the first retry, ... */
   attempt: number;
+  /**
+   * Aborts when the process is asked to stop (SIGTERM): stop waiting and throw (a TemporaryError);
+   * the event stays queued and runs again at the next start. `gitlab` already carries it.
+   */
+  signal: AbortSignal;
 }
 
 export interface EventHandler<P = WebhookPayload> {
@@ -26,9 +31,13 @@ export interface EventHandler<P = WebhookPayload> {
    */
   ignore?: (payload: P) => string | undefined;
   /**
-   * Does the work. Resolve: done. Throw PermanentError: dead letter at once.
-   * Throw anything else (TemporaryError with retryAfterMs, a bug, ...): retried
-   * with backoff until maxAgeMs after the delivery, then dead letter.
+   * Does the work. Resolve: done. Throw a TemporaryError (GitLab unreachable,
+   * 5xx, 429, timeout; its retryAfterMs honoured): retried with backoff until
+   * 24 h after the delivery, then dead letter. Throw anything else
+   * (PermanentError, NotFoundError, ConflictError, RefusedError, a bug such as
+   * a TypeError): dead letter at once (decideAfterFailure in @devops/event-queue).
+   * When `ctx.signal` aborts (SIGTERM), stop waiting and throw (the runWithRetry
+   * of the ports does): the event stays queued for the next start.
    * Must be idempotent against GitLab's own state: an event may run again
    * after a crash in the middle of it.
    */
@@ -38,24 +47,3 @@ export interface EventHandler<P = WebhookPayload> {
 /** Handlers keyed by the payload's `object_kind` (merge_request, push, issue, note, ...). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type EventHandlers = Record<string, EventHandler<any>>;
-
-export interface RetryOptions {
-  /** First retry delay before jitter (default 1 s). */
-  baseDelayMs?: number;
-  /** Cap of one delay (default 10 min). A Retry-After longer than this is still honoured. */
-  maxDelayMs?: number;
-  /** How long after its delivery an event is retried before it is dead-lettered (default 24 h). */
-  maxAgeMs?: number;
-}
-
-/** The spool's record of one accepted event (the file holds this plus `payload`). */
-export type SpooledEvent = QueuedEvent;
-
-/** Retry bookkeeping kept beside an event (`<id>.state.json`). */
-export interface RetryState {
-  attempts: number;
-  nextAttemptAt: number;
-  lastError: string | null;
-  /** When the first attempt failed: the start of the hold on later events of its orderKey. */
-  firstFailedAt?: number;
-}

@@ -8,6 +8,8 @@ interface IssueEvent {
   object_kind: 'issue';
   project: { id: number };
   object_attributes: { iid: number; title: string };
+  /** Tests only: the issue the note goes to, when not the event's own (two events of one issue, two outcomes). */
+  note_on?: number;
 }
 
 /**
@@ -23,8 +25,9 @@ async function noteOnIssue({ payload, gitlab }: HandlerContext<IssueEvent>): Pro
     const labels = (payload as unknown as { labels: Array<{ title: string }> }).labels;
     void labels[0]!.title;
   }
-  await gitlab.listIssueNotes(project.id, issue.iid);
-  await gitlab.createIssueNote(project.id, issue.iid, `note for ${issue.title}`);
+  const target = payload.note_on ?? issue.iid;
+  await gitlab.listIssueNotes(project.id, target);
+  await gitlab.createIssueNote(project.id, target, `note for ${issue.title}`);
 }
 
 describe('failure kinds through the real receiver, worker and GitLab client', () => {
@@ -136,14 +139,20 @@ describe('failure kinds through the real receiver, worker and GitLab client', ()
       const next = env.double.addIssue(project.id, { title: 'next' });
       // GitLab keeps answering 503 for the first issue's notes: temporary, retried.
       env.double.injectFault({ status: 503, times: Infinity, path: `/issues/${stuck.iid}/notes` });
+      // Two events of the stuck issue (one order key): the second one's note goes to the other issue.
       for (const e of [
-        { iid: stuck.iid, title: 'stuck' },
-        { iid: next.iid, title: 'next' },
+        { title: 'stuck', noteOn: stuck.iid },
+        { title: 'next', noteOn: next.iid },
       ]) {
         await env.double.sendWebhook(`${server.url}/webhooks/gitlab`, {
           event: 'Issue Hook',
           token: SECRET,
-          payload: { object_kind: 'issue', project: { id: project.id }, object_attributes: e },
+          payload: {
+            object_kind: 'issue',
+            project: { id: project.id },
+            object_attributes: { iid: stuck.iid, title: e.title },
+            note_on: e.noteOn,
+          },
         });
       }
       const notesOf = (iid: number) => env.double.state(project.id).issues.find((i) => i.iid === iid)!.notes;

@@ -11,10 +11,14 @@ import {
   useSpoolDirs,
   waitFor,
 } from './support/start-receiver';
-import type { RetryState } from '../src';
-import type { DeadLetterFile as DeadLetter } from '../src/spool/create-spool-dead-letters';
-import { createSpoolDeadLetters } from '../src/spool/create-spool-dead-letters';
-import { createAutoClock } from './support/auto-clock';
+import {
+  createSpoolQueue,
+  DEFAULT_QUEUE_POLICY,
+  type DeadLetterFile as DeadLetter,
+  type RetryState,
+} from '@devops/event-queue';
+import { retryWait } from '@devops/failures';
+import { createAutoClock } from '@devops/testkit';
 
 describe('background processing: retries, dead letters, order', () => {
   const spoolDir = useSpoolDirs();
@@ -26,7 +30,7 @@ describe('background processing: retries, dead letters, order', () => {
     const clock = createAutoClock();
     const r = await startReceiver({
       spoolDir: dir,
-      retry: { baseDelayMs: 100, maxDelayMs: 10_000 },
+      policy: { baseDelayMs: 100, maxDelayMs: 10_000 },
       random: () => 0.5,
       ...clock,
       handlers: {
@@ -46,11 +50,13 @@ describe('background processing: retries, dead letters, order', () => {
       expect((await post(r.url, mrEvent('flaky'))).status).toBe(202);
       await r.receiver.idle();
       expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
-      // base 100 ms, equal jitter at 0.5: 75 ms, then 150 ms (in the receiver's clock)
+      // base 100 ms, full jitter at 0.5 (@devops/failures' retryWait): 50 ms, then 100 ms (in the receiver's clock)
+      const policy = { baseDelayMs: 100, maxDelayMs: 10_000 };
       const gap1 = attempts[1]!.at - attempts[0]!.at;
       const gap2 = attempts[2]!.at - attempts[1]!.at;
-      expect(gap1).toBeGreaterThanOrEqual(75);
-      expect(gap2).toBeGreaterThanOrEqual(150);
+      expect(gap1).toBeGreaterThanOrEqual(retryWait(1, undefined, policy, () => 0.5));
+      expect(gap2).toBeGreaterThanOrEqual(retryWait(2, undefined, policy, () => 0.5));
+      expect(gap2).toBeGreaterThan(gap1);
       expect(stateAfterFirstFailure).toMatchObject({
         attempts: 1,
         lastError: 'TemporaryError: GitLab said no (1)',
@@ -133,7 +139,11 @@ describe('background processing: retries, dead letters, order', () => {
       expect(metricValue(await r.metrics(), 'gitlab_webhook_dead_letters')).toBe(1);
       fixed = true;
       // What `dead-letters replay <id>` does, from another process in production.
-      expect(await createSpoolDeadLetters(dir).replay(deadFile!.replace(/\.json$/, ''))).toBe(true);
+      expect(
+        await createSpoolQueue({ dir, policy: DEFAULT_QUEUE_POLICY }).deadLetters.replay(
+          deadFile!.replace(/\.json$/, ''),
+        ),
+      ).toBe(true);
       expect(metricValue(await r.metrics(), 'gitlab_webhook_dead_letters')).toBe(0);
       await waitFor(() => handled.length === 1, 10_000, 'the replayed event');
       await r.receiver.idle();
@@ -156,7 +166,7 @@ describe('background processing: retries, dead letters, order', () => {
     const clock = createAutoClock();
     const r = await startReceiver({
       spoolDir: await spoolDir(),
-      retry: { baseDelayMs: 20, maxDelayMs: 40, maxAgeMs: 300 },
+      policy: { baseDelayMs: 20, maxDelayMs: 40, maxAgeMs: 300 },
       ...clock,
       handlers: {
         merge_request: {
@@ -190,7 +200,7 @@ describe('background processing: retries, dead letters, order', () => {
     const clock = createAutoClock();
     const r = await startReceiver({
       spoolDir: await spoolDir(),
-      retry: { baseDelayMs: 5 },
+      policy: { baseDelayMs: 5 },
       ...clock,
       handlers: {
         merge_request: {
@@ -213,14 +223,16 @@ describe('background processing: retries, dead letters, order', () => {
   });
 
   it("retries after a TemporaryError's retryAfterMs when it is shorter than our own backoff", async () => {
-    // The receiver's clock is the test's and stands still: only a 50 ms wait can be due after the
-    // clock moves 100 ms; our own backoff (a minute at least) never would be.
+    // The receiver's clock is the test's and stands still: only the 50 ms wait (plus at most 20 ms
+    // of jitter: one base step) can be due after the clock moves 100 ms; our own backoff (at random
+    // 0.9, 0.9 of 10 minutes) never would be.
     let now = Date.now();
     let attempts = 0;
     const r = await startReceiver({
       spoolDir: await spoolDir(),
       now: () => now,
-      retry: { baseDelayMs: 120_000 },
+      policy: { baseDelayMs: 20, maxDelayMs: 600_000 },
+      random: () => 0.9,
       handlers: {
         merge_request: {
           handle: async () => {
@@ -242,14 +254,14 @@ describe('background processing: retries, dead letters, order', () => {
     }
   });
 
-  it('keeps the events of one project in arrival order while another project goes ahead', async () => {
+  it('keeps the events of one merge request in arrival order while another project goes ahead', async () => {
     const done: string[] = [];
     let failedOnce = false;
     const r = await startReceiver({
       spoolDir: await spoolDir(),
       concurrency: 4,
-      retry: { baseDelayMs: 1_000 }, // 500 ms with random 0: p2 arrives long before the retry
-      random: () => 0,
+      policy: { baseDelayMs: 1_000 }, // 999 ms at random 0.999: p2 arrives long before the retry
+      random: () => 0.999,
       handlers: {
         merge_request: {
           handle: async ({ payload }) => {
@@ -274,6 +286,42 @@ describe('background processing: retries, dead letters, order', () => {
       await r.receiver.idle();
       expect(done).toEqual(['p2-open', 'p1-open', 'p1-merge']);
     } finally {
+      await r.close();
+    }
+  });
+
+  it('runs two merge requests of one project side by side: one blocked does not hold the other', async () => {
+    const release = gate();
+    const done: string[] = [];
+    const r = await startReceiver({
+      spoolDir: await spoolDir(),
+      handlers: {
+        merge_request: {
+          handle: async ({ payload }) => {
+            const m = markerOf(payload);
+            if (m.startsWith('mr7')) await release.promise;
+            done.push(m);
+          },
+        },
+      },
+    });
+    try {
+      for (const [m, iid] of [
+        ['mr7-open', 7],
+        ['mr7-update', 7],
+        ['mr8-open', 8],
+        ['mr8-update', 8],
+      ] as const) {
+        expect((await post(r.url, mrEvent(m, 1, iid))).status).toBe(202);
+      }
+      // MR 8 finishes while MR 7's first event is still in hand: same project, different order keys.
+      await waitFor(() => done.length === 2, 10_000, "MR 8's events");
+      expect(done).toEqual(['mr8-open', 'mr8-update']);
+      release.open();
+      await r.receiver.idle();
+      expect(done).toEqual(['mr8-open', 'mr8-update', 'mr7-open', 'mr7-update']);
+    } finally {
+      release.open();
       await r.close();
     }
   });
@@ -322,7 +370,7 @@ describe('background processing: retries, dead letters, order', () => {
     const dir = await spoolDir();
     const r1 = await startReceiver({
       spoolDir: dir,
-      retry: { baseDelayMs: 1_500 },
+      policy: { baseDelayMs: 1_500 },
       random: () => 1,
       handlers: {
         merge_request: {

@@ -1,5 +1,5 @@
 import { TemporaryError } from '@devops/errors';
-import type { Database } from '@devops/db';
+import { migrate, openDatabase, tryAdvisoryLock, type Database } from '@devops/db';
 import type { Logger } from '@devops/logger';
 import { createTicketLocks, type TicketLocks } from './create-ticket-locks';
 import { ESCALATION_MIGRATIONS } from './escalation-migrations';
@@ -31,7 +31,6 @@ export function openDatabaseEscalations(opts: {
   maxWaitMs?: number;
 }): DatabaseEscalations {
   let db: Database | undefined;
-  let tryAdvisoryLock: typeof import('@devops/db').tryAdvisoryLock;
   const local = createTicketLocks();
   const pollMs = opts.pollMs ?? 100;
   const maxWaitMs = opts.maxWaitMs ?? 15 * 60_000;
@@ -88,11 +87,8 @@ export function openDatabaseEscalations(opts: {
       },
     },
     async start() {
-      // loaded only when used: pg alone adds ~17 MiB to every process
-      const pg = await import('@devops/db');
-      tryAdvisoryLock = pg.tryAdvisoryLock;
-      db = await pg.openDatabase(opts.url, { log: opts.log, app: APP });
-      await pg.migrate(db, APP, ESCALATION_MIGRATIONS, { log: opts.log });
+      db = await openDatabase(opts.url, { log: opts.log, app: APP });
+      await migrate(db, APP, ESCALATION_MIGRATIONS, { log: opts.log });
     },
     async stop() {
       await db?.close();

@@ -83,6 +83,7 @@ export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
     GITLAB_TOKEN: gitlab.token,
     FRESHDESK_API_KEY: freshdesk.apiKey,
     WEBHOOK_HOLD_MAX: 900,
+    WEBHOOK_CONCURRENCY: 8,
     FRESHDESK_URL: opts.freshdeskUrl ?? freshdesk.url,
     BRIDGE_GITLAB_PROJECT: project.path,
     BRIDGE_API_KEYS: ['another-key-for-team-b', API_KEY],

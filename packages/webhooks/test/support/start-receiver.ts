@@ -110,12 +110,12 @@ export async function post(url: string, payload: unknown, o: PostOptions = {}): 
 }
 
 /** A merge request event for project `projectId`, marked with `marker` so tests can tell events apart. */
-export function mrEvent(marker: string, projectId = 1): Record<string, unknown> {
+export function mrEvent(marker: string, projectId = 1, iid = 7): Record<string, unknown> {
   return {
     object_kind: 'merge_request',
     event_type: 'merge_request',
     project: { id: projectId, path_with_namespace: `group/p${projectId}` },
-    object_attributes: { iid: 7, action: 'open', title: marker },
+    object_attributes: { iid, action: 'open', title: marker },
   };
 }
 

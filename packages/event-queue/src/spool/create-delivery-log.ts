@@ -1,7 +1,6 @@
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { createDirSync } from './create-dir-sync';
-import { writeFileDurably } from '@devops/durable-fs';
+import { createDirSync, writeFileDurably } from '@devops/durable-fs';
 
 const FILE = 'deliveries.log';
 

@@ -1,11 +1,11 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { PermanentError } from '@devops/errors';
 import { runDeadLettersCommand } from '../src';
 import { createSpoolQueue } from '../src/spool/create-spool-queue';
 import { FAST_POLICY } from './contract/describe-event-queue-contract';
-import { useSpoolDirs } from './support/start-receiver';
 
 /** A spool holding dead letters of the given titles (the handler refused each). */
 async function spoolWithDeadLetters(dir: string, titles: string[]): Promise<string[]> {
@@ -52,7 +52,14 @@ async function run(dir: string, args: string[], flags: { json?: boolean; all?: b
 }
 
 describe('dead-letters list | show | replay | drop', () => {
-  const spoolDir = useSpoolDirs();
+  const dirs: string[] = [];
+  const spoolDir = async () => {
+    dirs.push(await mkdtemp(path.join(tmpdir(), 'dead-letters-')));
+    return dirs.at(-1)!;
+  };
+  afterAll(async () => {
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
 
   it('lists oldest first, for people and as JSON; an empty spool is "nothing to do", exit 0', async () => {
     const empty = await spoolDir();

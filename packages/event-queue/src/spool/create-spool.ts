@@ -1,17 +1,25 @@
 import { mkdir, readFile, readdir, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { createDirSync } from './create-dir-sync';
-import type { DeadLetterFile } from './spool/create-spool-dead-letters';
-import type { RetryState, SpooledEvent, WebhookPayload } from './types';
-import { writeFileDurably } from '@devops/durable-fs';
+import { createDirSync, writeFileDurably } from '@devops/durable-fs';
+import type { EventPayload, QueuedEvent } from '../queue/event-queue';
+import type { DeadLetterFile } from './create-spool-dead-letters';
 
 const EVENT_SUFFIX = '.event.json';
 const STATE_SUFFIX = '.state.json';
 /** A write that never finished (write-file-atomic's `<file>.<number>`): never acknowledged data. */
 const TEMP_FILE = /\.json\.\d+$/;
 
+/** Retry bookkeeping kept beside an event (`<id>.state.json`). */
+export interface RetryState {
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  /** When the first attempt failed: the start of the hold on later events of its orderKey. */
+  firstFailedAt?: number;
+}
+
 export interface SpoolEntry {
-  meta: SpooledEvent;
+  meta: QueuedEvent;
   state: RetryState;
 }
 
@@ -21,10 +29,10 @@ export interface Spool {
   /** Creates the directories and deletes temp files of writes that never finished (never acknowledged). */
   init(): Promise<void>;
   /** Durably stores a new event; `rawPayload` is the delivery's JSON text. */
-  add(meta: SpooledEvent, rawPayload: string): Promise<void>;
+  add(meta: QueuedEvent, rawPayload: string): Promise<void>;
   /** Every stored event with its retry state, oldest first. */
   list(): Promise<SpoolEntry[]>;
-  readPayload(id: string): Promise<WebhookPayload>;
+  readPayload(id: string): Promise<EventPayload>;
   saveState(id: string, state: RetryState): Promise<void>;
   /**
    * Forgets a finished event; `hasState: false` skips the retry-state file it never had.
@@ -33,7 +41,7 @@ export interface Spool {
    */
   remove(id: string, opts?: { hasState?: boolean }): Promise<void>;
   /** Writes dead/<id>.json: the event, its error and attempts (the spool file stays until remove). */
-  writeDeadLetter(meta: SpooledEvent, attempts: number, error: string, deadAt: number): Promise<void>;
+  writeDeadLetter(meta: QueuedEvent, attempts: number, error: string, deadAt: number): Promise<void>;
   countDead(): Promise<number>;
   /** Closes the directory handles (after the last write). */
   close(): Promise<void>;
@@ -64,7 +72,7 @@ export function createSpool(dir: string): Spool {
   };
 
   const readEventFile = async (id: string) =>
-    JSON.parse(await readFile(eventFile(id), 'utf8')) as { meta: SpooledEvent; payload: WebhookPayload };
+    JSON.parse(await readFile(eventFile(id), 'utf8')) as { meta: QueuedEvent; payload: EventPayload };
 
   return {
     dir,
@@ -90,7 +98,7 @@ export function createSpool(dir: string): Spool {
       const entries: SpoolEntry[] = [];
       for (const name of names) {
         const id = name.slice(0, -EVENT_SUFFIX.length);
-        let meta: SpooledEvent;
+        let meta: QueuedEvent;
         try {
           meta = (await readEventFile(id)).meta;
         } catch (err) {
@@ -129,7 +137,7 @@ export function createSpool(dir: string): Spool {
     },
 
     async writeDeadLetter(meta, attempts, error, deadAt) {
-      let payload: WebhookPayload;
+      let payload: EventPayload;
       try {
         payload = (await readEventFile(meta.id)).payload;
       } catch (err) {

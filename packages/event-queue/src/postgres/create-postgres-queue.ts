@@ -1,9 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { JobWithMetadata } from 'pg-boss' with { 'resolution-mode': 'import' };
 import { migrate, type Database, type DatabaseClient } from '@devops/db';
+import { isTemporary } from '@devops/errors';
 import { decideAfterFailure } from '../queue/decide-after-failure';
-import type { EventQueue, EventQueueOptions, ProcessEvent, QueuedEvent } from '../queue/event-queue';
-import type { WebhookPayload } from '../types';
+import {
+  DEFAULT_CONCURRENCY,
+  type EventPayload,
+  type EventQueue,
+  type EventQueueOptions,
+  type ProcessEvent,
+  type QueuedEvent,
+} from '../queue/event-queue';
 import { createPostgresDeadLetters, insertDeadLetter } from './create-postgres-dead-letters';
 import { encodeOrderKey, openPgBoss, type PgBossQueue } from './open-pg-boss';
 import { POSTGRES_QUEUE_MIGRATIONS } from './postgres-queue-migrations';
@@ -32,9 +39,9 @@ export interface PostgresQueueOptions extends EventQueueOptions {
 interface JobData {
   event: QueuedEvent;
   raw: string;
-  /** Attempts made before this job was created (an event moved behind its project's later events). */
+  /** Attempts made before this job was created (an event moved behind its key's later events). */
   attempts: number;
-  /** When the event first failed: the start of its hold on the project's later events. */
+  /** When the event first failed: the start of its hold on its key's later events. */
   firstFailedAt?: number;
 }
 
@@ -59,9 +66,9 @@ export function idFromKey(app: string, key: string): string {
  * replicas enqueue and process from one queue. An event is one job, inserted
  * in one statement before enqueue() resolves; an Idempotency-Key gives the
  * job's id, so a second delivery of it inserts nothing (a duplicate).
- * The queue's key_strict_fifo policy runs a project's events one at a time in
+ * The queue's key_strict_fifo policy runs one orderKey's events one at a time in
  * order; a failing event is put in pg-boss's retry state at the time
- * decideAfterFailure() chose, which holds the project's later events; past
+ * decideAfterFailure() chose, which holds its key's later events; past
  * holdMaxMs it is re-enqueued behind them instead. Every outcome (done, retry,
  * dead letter) is written in one transaction with the job's settlement.
  */
@@ -70,7 +77,8 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
   const now = opts.now ?? Date.now;
   const mask = opts.mask ?? ((t: string) => t);
   const observer = opts.observer ?? {};
-  const concurrency = Math.max(1, opts.concurrency ?? 4);
+  const concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
+  const signal = opts.signal ?? new AbortController().signal;
   const retentionMs = opts.dedupeRetentionMs ?? 7 * 24 * 3_600_000;
   const pool = adapt(db);
   const fault = (err: unknown, event?: QueuedEvent) => opts.onFault?.(err, event);
@@ -118,7 +126,7 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
   });
 
   /**
-   * Whether an earlier event of this project is waiting behind its own retry (it was moved
+   * Whether an earlier event of this orderKey is waiting behind its own retry (it was moved
    * behind us). One indexed probe on pg-boss's job table (its documented tables are for direct
    * queries), not a read of the project's whole backlog.
    */
@@ -149,9 +157,9 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       observer.deadLettered?.(event, { attempts, error });
     };
 
-    let payload: WebhookPayload;
+    let payload: EventPayload;
     try {
-      payload = JSON.parse(raw) as WebhookPayload;
+      payload = JSON.parse(raw) as EventPayload;
     } catch (err) {
       await dead(attempt - 1, mask(`stored event body unreadable: ${(err as Error).message}`));
       return;
@@ -160,8 +168,21 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       observer.overtaken(event);
     }
     try {
-      await process(event, payload, attempt);
+      await process(event, payload, attempt, signal);
     } catch (err) {
+      if (signal.aborted && isTemporary(err)) {
+        // Cut short by the shutdown: back to the head of its key, due at once (another replica, or
+        // the next start, takes it), this attempt not counted and no hold started.
+        await settle(async (_client, dbx) => {
+          await boss.fail(queue, job.id, { error: 'shutting down' }, { db: dbx });
+          await boss.update(queue, { ...job.data, attempts: job.data.attempts - 1 } as unknown as object, {
+            id: job.id,
+            startAfter: new Date(),
+            db: dbx,
+          });
+        });
+        return;
+      }
       const at = now();
       const decision = decideAfterFailure(
         err,
@@ -180,7 +201,7 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       const holding = at < firstFailedAt + opts.policy.holdMaxMs;
       await settle(async (client, dbx) => {
         if (holding) {
-          // Stays the head of its project, in pg-boss's retry state (which holds the later events), until decision.at.
+          // Stays the head of its key, in pg-boss's retry state (which holds the later events), until decision.at.
           await boss.fail(queue, job.id, { error: decision.error }, { db: dbx });
           await boss.update(queue, { ...job.data, firstFailedAt } as unknown as object, {
             id: job.id,
@@ -188,7 +209,7 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
             db: dbx,
           });
         } else {
-          // Held long enough: the event goes behind the project's later events, and is retried at decision.at.
+          // Held long enough: the event goes behind its key's later events, and is retried at decision.at.
           await complete(dbx);
           await send(dbx, { ...job.data, attempts: attempt, firstFailedAt }, decision.at);
         }
@@ -292,6 +313,10 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       }
       const cleanup = setInterval(() => void forgetOldKeys(), 3_600_000);
       cleanup.unref();
+      // Nothing new starts after the shutdown signal; stop() waits for the events in hand.
+      const offWork = () => void pg.boss.offWork(pg.queue).catch((err: unknown) => fault(err));
+      if (signal.aborted) offWork();
+      else signal.addEventListener('abort', offWork, { once: true });
       started = { pg, cleanup, workerIds };
     },
     async stop() {

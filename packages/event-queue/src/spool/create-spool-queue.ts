@@ -2,10 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { readFile, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { syncDir } from '@devops/durable-fs';
-import { createDeliveryLog } from '../create-delivery-log';
-import { createSpool } from '../create-spool';
-import { realTimer, type EventQueue, type EventQueueOptions } from '../queue/event-queue';
-import type { SpooledEvent, WebhookPayload } from '../types';
+import {
+  DEFAULT_CONCURRENCY,
+  realTimer,
+  type EventPayload,
+  type EventQueue,
+  type EventQueueOptions,
+  type QueuedEvent,
+} from '../queue/event-queue';
+import { createDeliveryLog } from './create-delivery-log';
+import { createSpool } from './create-spool';
 import {
   createSpoolDeadLetters,
   DEAD_DIR,
@@ -22,7 +28,7 @@ export interface SpoolQueueOptions extends EventQueueOptions {
   /** How often a started queue looks for replayed dead letters. Default 1 s. */
   replayScanMs?: number;
   /** A disk fault while recording an outcome (the event stays spooled and is tried again). */
-  onFault?: (err: unknown, event?: SpooledEvent) => void;
+  onFault?: (err: unknown, event?: QueuedEvent) => void;
 }
 
 export const DEDUPE_RETENTION_MS = 7 * 24 * 3_600_000;
@@ -52,7 +58,8 @@ export function createSpoolQueue(opts: SpoolQueueOptions): EventQueue {
     spool,
     deliveryLog,
     policy: opts.policy,
-    concurrency: Math.max(1, opts.concurrency ?? 4),
+    concurrency: Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY),
+    signal: opts.signal ?? new AbortController().signal,
     now,
     setTimer: opts.setTimer ?? realTimer,
     random: opts.random ?? Math.random,
@@ -80,7 +87,7 @@ export function createSpoolQueue(opts: SpoolQueueOptions): EventQueue {
     }
     if (names.length === 0) return;
     const already = new Set(worker.pending().map((m) => m.replayOf));
-    const fresh: Array<{ meta: SpooledEvent; payload: WebhookPayload }> = [];
+    const fresh: Array<{ meta: QueuedEvent; payload: EventPayload }> = [];
     for (const name of names) {
       const deadId = name.slice(0, -'.json'.length);
       const file = path.join(replayDir, name);
@@ -94,7 +101,7 @@ export function createSpoolQueue(opts: SpoolQueueOptions): EventQueue {
           await rename(file, path.join(opts.dir, DEAD_DIR, name)); // not replayable: a dead letter again
           continue;
         }
-        const meta: SpooledEvent = { ...letter.meta, id: nextId(), receivedAt: now(), replayOf: deadId };
+        const meta: QueuedEvent = { ...letter.meta, id: nextId(), receivedAt: now(), replayOf: deadId };
         await spool.add(meta, JSON.stringify(letter.payload));
         fresh.push({ meta, payload: letter.payload });
       }
@@ -148,7 +155,7 @@ export function createSpoolQueue(opts: SpoolQueueOptions): EventQueue {
         if (pendingKeys.has(key) || deliveryLog.hasKey(key)) return { status: 'duplicate' };
         pendingKeys.add(key); // before the await: a concurrent copy is a duplicate too
       }
-      const meta: SpooledEvent = {
+      const meta: QueuedEvent = {
         id: nextId(),
         deliveryId: event.deliveryId,
         idempotencyKey: key,

@@ -1,7 +1,12 @@
 import type { Database, DatabaseClient } from '@devops/db';
 import { RefusedError } from '@devops/errors';
-import type { DeadLetter, DeadLetters, DeadLetterSummary, QueuedEvent } from '../queue/event-queue';
-import type { WebhookPayload } from '../types';
+import type {
+  DeadLetter,
+  DeadLetters,
+  DeadLetterSummary,
+  EventPayload,
+  QueuedEvent,
+} from '../queue/event-queue';
 
 interface Row {
   id: string;
@@ -34,12 +39,12 @@ function toSummary(r: Row): DeadLetterSummary {
   };
 }
 
-function parsePayload(raw: string | null | undefined): WebhookPayload | null {
+function parsePayload(raw: string | null | undefined): EventPayload | null {
   if (raw === null || raw === undefined) return null;
   try {
     const value: unknown = JSON.parse(raw);
     return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as WebhookPayload)
+      ? (value as EventPayload)
       : null;
   } catch {
     return null;

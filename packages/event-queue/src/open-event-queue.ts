@@ -1,9 +1,8 @@
 import { openDatabase } from '@devops/db';
 import type { Logger } from '@devops/logger';
 import { createPostgresQueue } from './postgres/create-postgres-queue';
-import type { EventQueue, EventQueueOptions } from './queue/event-queue';
+import type { EventQueue, EventQueueOptions, QueuedEvent } from './queue/event-queue';
 import { createSpoolQueue } from './spool/create-spool-queue';
-import type { SpooledEvent } from './types';
 
 /** Where an app's events wait: the settings that choose the queue. */
 export interface QueueLocation {
@@ -22,7 +21,7 @@ export interface OpenQueueOptions extends EventQueueOptions {
   /** How often a started spool looks for replayed dead letters. Default 1 s. */
   replayScanMs?: number;
   /** A storage fault while recording an outcome (the event stays queued and is tried again). */
-  onFault?: (err: unknown, event?: SpooledEvent) => void;
+  onFault?: (err: unknown, event?: QueuedEvent) => void;
 }
 
 /**

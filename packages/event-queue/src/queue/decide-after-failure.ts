@@ -1,5 +1,5 @@
 import { describeError, isTemporary } from '@devops/errors';
-import { computeRetryDelay } from '../compute-retry-delay';
+import { retryWait } from '@devops/failures';
 import type { QueuePolicy } from './event-queue';
 
 export type FailureDecision =
@@ -11,8 +11,8 @@ const MAX_ERROR_LENGTH = 2_000;
 /**
  * What a queue does with an event whose handler threw: the one place the
  * failure kind decides. A TemporaryError (GitLab unreachable, 5xx, 429,
- * timeout) is retried with backoff, its retryAfterMs honoured, until
- * policy.maxAgeMs after the event arrived; anything else (NotFoundError,
+ * timeout) is retried after @devops/failures' retryWait (its retryAfterMs
+ * honoured, else exponential backoff with full jitter) until policy.maxAgeMs after the event arrived; anything else (NotFoundError,
  * ConflictError, PermanentError, RefusedError, a bug such as a TypeError)
  * would fail the same way again and is dead-lettered at once.
  */
@@ -33,7 +33,7 @@ export function decideAfterFailure(
       error: `gave up after ${at.attempt} attempts over ${Math.round(age / 1000)} s: ${message}`,
     };
   }
-  const delay = computeRetryDelay(at.attempt, err, policy, opts.random);
+  const delay = retryWait(at.attempt, err.details.retryAfterMs, policy, opts.random ?? Math.random);
   const retryAt = Math.min(at.now + delay, at.receivedAt + policy.maxAgeMs);
   return { action: 'retry', at: retryAt, delayMs: retryAt - at.now, error: message };
 }

@@ -8,7 +8,8 @@
  * - enqueue() resolves only once the event is durable (it survives a crash or
  *   a restart); an Idempotency-Key already enqueued (pending, processed or
  *   dead-lettered within the retention window) answers "duplicate".
- * - Events with the same orderKey run one at a time, in arrival order.
+ * - Events with the same orderKey run one at a time, in arrival order; events
+ *   of different orderKeys run side by side, up to `concurrency` at once.
  * - A failure is decided by decideAfterFailure(): a TemporaryError is retried
  *   with backoff (its retryAfterMs honoured) until policy.maxAgeMs after
  *   arrival; anything else is dead-lettered at once.
@@ -20,8 +21,13 @@
  *   replayed event is processed exactly once, like a new event (attempt 1, a
  *   fresh 24 h budget), by a running queue or the next one started.
  * - stop() lets the events in hand finish; the rest stay stored for the next start.
+ * - Once `signal` (the process's shutdown signal) aborts, no new event starts;
+ *   the events in hand see it as ProcessEvent's `signal`, and one that fails
+ *   then (a wait cut short: a TemporaryError) stays queued for the next start.
  */
-import type { WebhookPayload } from '../types';
+
+/** An event's body: a JSON object (a GitLab webhook's carries `object_kind`). */
+export type EventPayload = Record<string, unknown> & { object_kind?: string };
 
 /** One accepted event as a queue keeps it. */
 export interface QueuedEvent {
@@ -35,7 +41,10 @@ export interface QueuedEvent {
   event: string;
   /** payload.object_kind: picks the handler. */
   objectKind: string;
-  /** Events with the same key run one at a time, in arrival order (the project: findOrderKey). */
+  /**
+   * Events with the same key run one at a time, in arrival order; different keys side by side
+   * (the merge request, issue or branch the event concerns: @devops/webhooks' findOrderKey).
+   */
   orderKey: string;
   /** When it was enqueued (ms since the epoch, the queue's clock); a replay gets a new one. */
   receivedAt: number;
@@ -53,7 +62,7 @@ export interface NewEvent {
   /** The delivery body as received: JSON text of an object, stored as it is. */
   raw: string;
   /** The parsed body, when at hand (an implementation may keep it in memory instead of reading it back). */
-  payload?: WebhookPayload;
+  payload?: EventPayload;
 }
 
 export type EnqueueResult = { status: 'accepted'; id: string } | { status: 'duplicate' };
@@ -61,8 +70,14 @@ export type EnqueueResult = { status: 'accepted'; id: string } | { status: 'dupl
 /**
  * Runs one event. Resolve: done. Throw: failed; the queue decides with
  * decideAfterFailure() (retry or dead letter). `attempt` is 1 on the first run.
+ * `signal` aborts when the process is asked to stop: stop waiting and throw.
  */
-export type ProcessEvent = (event: QueuedEvent, payload: WebhookPayload, attempt: number) => Promise<void>;
+export type ProcessEvent = (
+  event: QueuedEvent,
+  payload: EventPayload,
+  attempt: number,
+  signal: AbortSignal,
+) => Promise<void>;
 
 export interface QueuePolicy {
   /** First retry delay before jitter. */
@@ -74,6 +89,17 @@ export interface QueuePolicy {
   /** WEBHOOK_HOLD_MAX: how long an event waiting for a retry holds back its orderKey's later events. */
   holdMaxMs: number;
 }
+
+/** 1 s first retry, 10 min cap, 24 h of retries, WEBHOOK_HOLD_MAX's 900 s default. */
+export const DEFAULT_QUEUE_POLICY: QueuePolicy = {
+  baseDelayMs: 1_000,
+  maxDelayMs: 10 * 60_000,
+  maxAgeMs: 24 * 3_600_000,
+  holdMaxMs: 900_000,
+};
+
+/** Events handled at once by default (WEBHOOK_CONCURRENCY); never two of one orderKey. */
+export const DEFAULT_CONCURRENCY = 8;
 
 /** Outcomes reported by a queue (the receiver turns them into log lines and metrics). */
 export interface QueueObserver {
@@ -87,8 +113,13 @@ export interface QueueObserver {
 /** Options every implementation takes (each adds its own storage settings). */
 export interface EventQueueOptions {
   policy: QueuePolicy;
-  /** Events handled at once (never two of one orderKey). Default 4. */
+  /** Events handled at once (never two of one orderKey). Default DEFAULT_CONCURRENCY (8). */
   concurrency?: number;
+  /**
+   * The process's shutdown signal: once it aborts no new event starts, and it is handed to the
+   * events in hand (ProcessEvent's `signal`), whose waits end; what they leave undone stays queued.
+   */
+  signal?: AbortSignal;
   now?: () => number;
   /**
    * Calls `fn` after `ms` (default an unref'd setTimeout); returns a cancel. With `now`, a test's
@@ -122,7 +153,7 @@ export interface DeadLetterSummary {
 export interface DeadLetter extends DeadLetterSummary {
   idempotencyKey: string | null;
   /** The event's body; null when it could not be read back (such a letter cannot be replayed). */
-  payload: WebhookPayload | null;
+  payload: EventPayload | null;
 }
 
 /** The operator's side; usable without start(), from another process, while the service runs. */

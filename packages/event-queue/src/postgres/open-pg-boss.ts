@@ -11,7 +11,7 @@ export function queueNameFor(app: string): string {
   return `webhooks.${app.replace(/[^\w.-]/g, '_')}`;
 }
 
-/** An orderKey ("project:42") as a pg-boss singletonKey: base64url keeps it unique within [\w-]. */
+/** An orderKey ("project:42:mr:7") as a pg-boss singletonKey: base64url keeps it unique within [\w-]. */
 export function encodeOrderKey(orderKey: string): string {
   return Buffer.from(orderKey, 'utf8').toString('base64url') || '_';
 }
@@ -20,7 +20,7 @@ export function encodeOrderKey(orderKey: string): string {
  * Starts pg-boss on `url` (installing or migrating its schema; pg-boss takes
  * its own advisory lock, so replicas may start at once) and makes sure this
  * app's queue exists with the policy the port needs: `key_strict_fifo` (one
- * event of a project at a time, in order; a job in retry holds its key),
+ * event of an orderKey at a time, in order; a job in retry holds its key),
  * heartbeats (a replica that dies mid-event has it retried by another within
  * about 16 s: its heartbeat goes stale after 10 s, and the monitor pass that
  * fails such jobs runs every 5 s instead of pg-boss's 60), retries decided by us (a high limit; we set each retry's time),
@@ -47,7 +47,7 @@ export async function openPgBoss(opts: {
     schedule: false,
     superviseIntervalSeconds: 5,
     // The pass that fails jobs whose heartbeat stopped (a SIGKILLed replica's): 60 s by default,
-    // holding that project's later events as long. Only one replica runs each pass.
+    // holding that key's later events as long. Only one replica runs each pass.
     monitorIntervalSeconds: 5,
     useListenNotify: false,
   });

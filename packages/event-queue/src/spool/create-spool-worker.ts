@@ -1,9 +1,14 @@
-import { describeError } from '@devops/errors';
-import type { DeliveryLog } from '../create-delivery-log';
-import type { Spool } from '../create-spool';
+import { describeError, isTemporary } from '@devops/errors';
 import { decideAfterFailure } from '../queue/decide-after-failure';
-import type { ProcessEvent, QueueObserver, QueuePolicy } from '../queue/event-queue';
-import type { RetryState, SpooledEvent, WebhookPayload } from '../types';
+import type {
+  EventPayload,
+  ProcessEvent,
+  QueuedEvent,
+  QueueObserver,
+  QueuePolicy,
+} from '../queue/event-queue';
+import type { DeliveryLog } from './create-delivery-log';
+import type { RetryState, Spool } from './create-spool';
 
 export interface SpoolWorkerDeps {
   spool: Spool;
@@ -16,15 +21,17 @@ export interface SpoolWorkerDeps {
   random: () => number;
   mask: (text: string) => string;
   observer: QueueObserver;
+  /** The shutdown signal: once aborted no event starts, and a temporary failure then leaves its event as it was. */
+  signal: AbortSignal;
   /** Reports a fault recording an outcome (disk): the event stays spooled and is tried again. */
-  onFault: (event: SpooledEvent, err: unknown) => void;
+  onFault: (event: QueuedEvent, err: unknown) => void;
   /** Called once an event is finished (processed or dead) and its spool file is gone. */
-  onFinished: (event: SpooledEvent) => void;
+  onFinished: (event: QueuedEvent) => void;
 }
 
 export interface SpoolWorker {
   /** `payload`: the parsed body when at hand (saves reading the spool file back). */
-  enqueue(meta: SpooledEvent, state: RetryState, payload?: WebhookPayload): void;
+  enqueue(meta: QueuedEvent, state: RetryState, payload?: EventPayload): void;
   start(process: ProcessEvent): void;
   /** Lets the events in hand finish; everything else stays in the spool. */
   stop(): Promise<void>;
@@ -32,15 +39,15 @@ export interface SpoolWorker {
   idle(): Promise<void>;
   depth(): number;
   /** The events waiting or in hand. */
-  pending(): SpooledEvent[];
+  pending(): QueuedEvent[];
   /** Looks again at what is due (after the clock moved). */
   poke(): void;
 }
 
 interface Item {
-  meta: SpooledEvent;
+  meta: QueuedEvent;
   state: RetryState;
-  payload?: WebhookPayload;
+  payload?: EventPayload;
   overtakeCounted?: boolean;
 }
 
@@ -59,6 +66,12 @@ export function createSpoolWorker(deps: SpoolWorkerDeps): SpoolWorker {
   let cancelTimer: (() => void) | undefined;
   let idleWaiters: Array<() => void> = [];
 
+  // No timer outlives the shutdown signal: nothing new starts after it.
+  deps.signal.addEventListener('abort', () => {
+    cancelTimer?.();
+    cancelTimer = undefined;
+  });
+
   const checkIdle = () => {
     if (queue.length > 0 || inflight.size > 0) return;
     const waiters = idleWaiters;
@@ -69,7 +82,7 @@ export function createSpoolWorker(deps: SpoolWorkerDeps): SpoolWorker {
   const schedule = () => {
     cancelTimer?.();
     cancelTimer = undefined;
-    if (!processEvent) return;
+    if (!processEvent || deps.signal.aborted) return;
     const now = deps.now();
     const busy = new Set([...inflight.values()].map((f) => f.key));
     const held = new Set<string>();
@@ -123,7 +136,7 @@ export function createSpoolWorker(deps: SpoolWorkerDeps): SpoolWorker {
   const processItem = async (item: Item, process: ProcessEvent) => {
     const { meta } = item;
     const attempt = item.state.attempts + 1;
-    let payload: WebhookPayload;
+    let payload: EventPayload;
     try {
       payload = item.payload ?? (await deps.spool.readPayload(meta.id));
     } catch (err) {
@@ -131,8 +144,11 @@ export function createSpoolWorker(deps: SpoolWorkerDeps): SpoolWorker {
       return;
     }
     try {
-      await process(meta, payload, attempt);
+      await process(meta, payload, attempt, deps.signal);
     } catch (err) {
+      // Cut short by the shutdown (a Retry-After wait ended early): not a failure of the event,
+      // which stays spooled as it was and runs at the next start.
+      if (deps.signal.aborted && isTemporary(err)) return;
       const now = deps.now();
       const decision = decideAfterFailure(err, { attempt, receivedAt: meta.receivedAt, now }, deps.policy, {
         random: deps.random,

@@ -2,8 +2,13 @@ import { mkdir, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { syncDir } from '@devops/durable-fs';
 import { RefusedError } from '@devops/errors';
-import type { DeadLetter, DeadLetters, DeadLetterSummary } from '../queue/event-queue';
-import type { SpooledEvent, WebhookPayload } from '../types';
+import type {
+  DeadLetter,
+  DeadLetters,
+  DeadLetterSummary,
+  EventPayload,
+  QueuedEvent,
+} from '../queue/event-queue';
 
 /** `<spool>/replay/`: dead letters handed back by `dead-letters replay`, picked up by the service. */
 export const REPLAY_DIR = 'replay';
@@ -11,11 +16,11 @@ export const DEAD_DIR = 'dead';
 
 /** The bytes of `dead/<id>.json` (an unreadable event file moved aside keeps its own bytes). */
 export interface DeadLetterFile {
-  meta: SpooledEvent;
+  meta: QueuedEvent;
   attempts: number;
   error: string;
   deadAt: string;
-  payload: WebhookPayload;
+  payload: EventPayload;
 }
 
 const ID = /^[\w-][\w.-]{0,199}$/;
