@@ -9,7 +9,7 @@ const parser = new MarkdownIt({ html: true, linkify: true });
  * (`Gitlab::QuickActions::Extractor#perform_regex` with
  * `Banzai::Pipeline::QuickActionPipeline`):
  *
- * 1. `\r` deleted; `>>>` blocks become blockquotes (BlockquoteFenceLegacyFilter);
+ * 1. `\r` deleted; `>>>` blocks are blockquotes (GLFM multi-line blockquotes);
  *    the text is parsed as CommonMark with source positions.
  * 2. Only top-level paragraphs (children of the document: not in a list,
  *    quote, table, HTML or code block) whose text content has a line starting
@@ -52,17 +52,40 @@ export function extractQuickActionsModern(content: string, names: string): Quick
   return found;
 }
 
-/** `>>>` … `>>>` as a blockquote, line for line (GitLab's legacy blockquote fence). */
+/**
+ * GLFM's multi-line blockquotes (`>>>` … `>>>`) as ordinary blockquotes, line
+ * for line. As in comrak (`parse_multiline_block_quote_prefix`), the closing
+ * fence is looked for before any block inside the quote, so a `>>>` line closes
+ * the quote even inside a code block that the quote holds; outside a quote, a
+ * `>>>` line inside a fenced code block is code.
+ */
 function quoteFences(lines: string[]): string[] {
   const out: string[] = [];
-  let inside = false;
+  let quote = 0;
+  let fence: RegExp | null = null;
   for (const line of lines) {
-    if (/^>>>[ \t]*$/.test(line)) {
-      inside = !inside;
-      out.push(inside ? '' : '');
+    const marker = /^ {0,3}(>{3,})[ \t]*$/.exec(line);
+    if (quote > 0) {
+      if (marker && marker[1]!.length >= quote) {
+        quote = 0;
+        out.push('');
+      } else out.push(`> ${line}`);
       continue;
     }
-    out.push(inside ? `> ${line}` : line);
+    if (fence) {
+      if (fence.test(line)) fence = null;
+      out.push(line);
+      continue;
+    }
+    const open = /^ {0,3}(`{3,}|~{3,})([^]*)$/.exec(line);
+    if (open && !(open[1]!.startsWith('`') && open[2]!.includes('`'))) {
+      fence = new RegExp(`^ {0,3}${open[1]![0] === '`' ? '`' : '~'}{${open[1]!.length},}[ \\t]*$`);
+    } else if (marker) {
+      quote = marker[1]!.length;
+      out.push('');
+      continue;
+    }
+    out.push(line);
   }
   return out;
 }
