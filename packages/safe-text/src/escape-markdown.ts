@@ -23,13 +23,14 @@ const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})([^]*)$/;
  * - Line endings become `\n` (GitLab drops `\r` before it looks for quick actions).
  */
 export function escapeMarkdown(markdown: string): string {
+  const closers = new Map<string, RegExp>();
   const lines = markdown.replace(/\r\n|\r/g, '\n').split('\n');
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const open = FENCE_OPEN.exec(line);
     if (open && !(open[1]!.startsWith('`') && open[2]!.includes('`'))) {
-      const end = findFenceEnd(lines, i, open[1]!);
+      const end = findFenceEnd(lines, i, open[1]!, closers);
       const info = open[2]!.trim().split(/\s/)[0]!;
       out.push(codeBlock(lines.slice(i + 1, end).join('\n'), info));
       i = end;
@@ -43,8 +44,12 @@ export function escapeMarkdown(markdown: string): string {
 }
 
 /** The index of the line closing the block opened at `start` (`lines.length` when it is never closed). */
-function findFenceEnd(lines: string[], start: number, fence: string): number {
-  const close = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`);
+function findFenceEnd(lines: string[], start: number, fence: string, closers: Map<string, RegExp>): number {
+  let close = closers.get(fence);
+  if (!close) {
+    close = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`);
+    closers.set(fence, close);
+  }
   for (let i = start + 1; i < lines.length; i++) if (close.test(lines[i]!)) return i;
   return lines.length;
 }

@@ -24,9 +24,10 @@ const LINK_DESTINATION = /\]\(([^()\s]*)\)/g;
 export function escapeProseLine(line: string): string {
   const parts: string[] = [];
   let at = 0;
-  for (const span of findCodeSpans(line)) {
-    parts.push(escapeProse(line.slice(at, span.start)), inertCode(line.slice(span.start, span.end)));
-    at = span.end;
+  const spans = findCodeSpans(line);
+  for (let k = 0; k < spans.length; k += 2) {
+    parts.push(escapeProse(line.slice(at, spans[k])), inertCode(line.slice(spans[k], spans[k + 1])));
+    at = spans[k + 1]!;
   }
   parts.push(escapeProse(line.slice(at)));
   const result = parts.join('');
@@ -34,6 +35,7 @@ export function escapeProseLine(line: string): string {
 }
 
 function escapeProse(text: string): string {
+  if (!/[&<!@\]]/.test(text)) return text;
   const parts: string[] = [];
   let at = 0;
   LINK_DESTINATION.lastIndex = 0;
@@ -53,6 +55,7 @@ function escapeEntities(text: string): string {
 }
 
 function escapeText(text: string): string {
+  if (!/[&<!@]/.test(text)) return text;
   return neutralizeMentions(escapeEntities(text));
 }
 
@@ -63,5 +66,6 @@ function escapeDestination(url: string): string {
 }
 
 function inertCode(span: string): string {
+  if (!/[<&!@]/.test(span)) return span;
   return neutralizeMentions(span.replace(/[<&]|!(?=\[)/g, (c) => `${c}${ZERO_WIDTH_SPACE}`));
 }

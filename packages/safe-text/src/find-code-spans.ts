@@ -1,50 +1,65 @@
-/** A code span as CommonMark finds it on one line: from its opening run to the end of its closing run. */
-export interface CodeSpan {
-  start: number;
-  end: number;
-}
-
 /**
- * The code spans of one line, in one pass: backtick runs are collected once,
- * then each opening run (one preceded by a backslash loses its first backtick
- * to the escape) is paired with the next run of exactly its length, found by
- * a pointer per length that only moves forward. Linear in the line's length.
+ * The code spans of one line as CommonMark pairs them, in one pass: flat
+ * `[start, end, start, end, …]` offsets, each from an opening backtick run to
+ * the end of its closing run. Backtick runs are collected once; an opening run
+ * is paired with the next run of exactly its length (precomputed right to left),
+ * or, when a backslash before it takes its first backtick, with the next run
+ * one shorter (found by a pointer per length that only moves forward). Linear
+ * in the line's length, with no object per run.
  */
-export function findCodeSpans(line: string): CodeSpan[] {
-  const runs: { pos: number; len: number }[] = [];
-  for (let i = 0; i < line.length; ) {
-    if (line.charCodeAt(i) !== 96) {
-      i++;
-      continue;
-    }
-    let j = i;
+export function findCodeSpans(line: string): number[] {
+  const pos: number[] = [];
+  const len: number[] = [];
+  for (let i = line.indexOf('`'); i >= 0; i = line.indexOf('`', i)) {
+    let j = i + 1;
     while (j < line.length && line.charCodeAt(j) === 96) j++;
-    runs.push({ pos: i, len: j - i });
+    pos.push(i);
+    len.push(j - i);
     i = j;
   }
-  const byLength = new Map<number, number[]>();
-  runs.forEach((r, k) => {
-    const list = byLength.get(r.len) ?? [];
-    list.push(k);
-    byLength.set(r.len, list);
-  });
-  const pointer = new Map<number, number>();
-  const spans: CodeSpan[] = [];
+  const nextSame = new Int32Array(pos.length);
+  let last = new Int32Array(16).fill(-1); // the latest run seen of each length
+  for (let k = pos.length - 1; k >= 0; k--) {
+    const l = len[k]!;
+    if (l >= last.length) {
+      const grown = new Int32Array(l + 1).fill(-1);
+      grown.set(last);
+      last = grown;
+    }
+    nextSame[k] = last[l]!;
+    last[l] = k;
+  }
+  let byLength: Map<number, { runs: number[]; at: number }> | undefined;
+  const spans: number[] = [];
   let cursor = 0;
-  for (const run of runs) {
-    if (run.pos < cursor) continue;
-    const escaped = run.pos > 0 && line[run.pos - 1] === '\\';
-    const open = escaped ? { pos: run.pos + 1, len: run.len - 1 } : run;
-    if (open.len === 0) continue;
-    const candidates = byLength.get(open.len);
-    if (!candidates) continue;
-    let p = pointer.get(open.len) ?? 0;
-    while (p < candidates.length && runs[candidates[p]!]!.pos < open.pos + open.len) p++;
-    pointer.set(open.len, p);
-    if (p === candidates.length) continue;
-    const close = runs[candidates[p]!]!;
-    spans.push({ start: open.pos, end: close.pos + close.len });
-    cursor = close.pos + close.len;
+  for (let k = 0; k < pos.length; k++) {
+    if (pos[k]! < cursor) continue;
+    let start = pos[k]!;
+    let close = nextSame[k]!;
+    if (start > 0 && line.charCodeAt(start - 1) === 92) {
+      // `\``: the backslash escapes one backtick; the rest of the run may open a span
+      if (len[k] === 1) continue;
+      start += 1;
+      byLength ??= groupByLength(len);
+      const group = byLength.get(len[k]! - 1);
+      if (!group) continue;
+      while (group.at < group.runs.length && pos[group.runs[group.at]!]! <= start) group.at++;
+      close = group.at < group.runs.length ? group.runs[group.at]! : -1;
+    }
+    if (close < 0) continue;
+    const end = pos[close]! + len[close]!;
+    spans.push(start, end);
+    cursor = end;
   }
   return spans;
+}
+
+function groupByLength(len: number[]): Map<number, { runs: number[]; at: number }> {
+  const groups = new Map<number, { runs: number[]; at: number }>();
+  len.forEach((l, k) => {
+    const group = groups.get(l) ?? { runs: [], at: 0 };
+    group.runs.push(k);
+    groups.set(l, group);
+  });
+  return groups;
 }
