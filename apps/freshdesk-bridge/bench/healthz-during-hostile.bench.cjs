@@ -4,6 +4,7 @@
 // The GitLab and Freshdesk doubles run in this process too, so their work (serving 1 MB bodies) is in the figures.
 const os = require('node:os');
 const { Worker } = require('node:worker_threads');
+const { performance } = require('node:perf_hooks');
 const { Writable } = require('node:stream');
 const { startFreshdeskDouble, startGitLabDouble } = require('@devops/testkit');
 const { createFreshdesk } = require('@devops/freshdesk');
