@@ -28,7 +28,7 @@ export function convertHtmlToMarkdown(html: string): string {
   turndown.addRule('image', {
     filter: 'img',
     replacement: (_content, node) => {
-      const img = node as HTMLImageElement;
+      const img = node as unknown as { getAttribute(name: string): string | null };
       const src = (img.getAttribute('src') ?? '').trim();
       const label = (img.getAttribute('alt') ?? '').trim() || 'image';
       const text = `image: ${label.replace(/[[\]\\]/g, '\\$&')}`;
