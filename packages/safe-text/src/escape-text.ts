@@ -12,5 +12,5 @@ const MARKDOWN_PUNCTUATION = /[!"#$%&'()*+,\-./:;<=>?[\\\]^_`{|}~]/g;
  */
 export function escapeText(text: string): string {
   const normalized = text.replace(/\r\n|\r/g, '\n');
-  return neutralizeMentions(normalized.replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`));
+  return neutralizeMentions(normalized.replace(MARKDOWN_PUNCTUATION, '\\$&'));
 }

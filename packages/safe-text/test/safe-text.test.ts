@@ -1,8 +1,21 @@
 import { codeBlock, escapeMarkdown, escapeText, inlineCode } from '../src';
-import { htmlComments, liveMentions, quickActions, renderMarkdown, visibleText } from '@devops/testkit';
+import {
+  externalLoads,
+  htmlComments,
+  liveMentions,
+  quickActions,
+  rawHtml,
+  renderMarkdown,
+  visibleText,
+} from '@devops/testkit';
+
+/** Everything GitLab would do with `text`: run, notify, render as HTML, load. */
+function actions(text: string): string[] {
+  return [...quickActions(text), ...liveMentions(text), ...rawHtml(text), ...externalLoads(text)];
+}
 
 /** The one table of hostile inputs: each acts in GitLab when posted as it is. */
-const hostile: { name: string; text: string }[] = [
+const hostile: { name: string; text: string; target?: true }[] = [
   { name: 'quick action on its own line', text: 'Hello\n/close\nthanks' },
   { name: 'several quick actions', text: '/confidential\n/label ~security\n/move other/project' },
   { name: 'quick action after CRLF', text: 'Hello\r\n/assign @root\r\n' },
@@ -13,25 +26,44 @@ const hostile: { name: string; text: string }[] = [
   { name: 'entity-spelled mention', text: 'ping &#64;all and &#x40;root' },
   { name: 'unclosed tilde fence hiding a command', text: 'see\n~~~\n/close\n@all' },
   { name: 'fence closed early by its content', text: '```\n```\n/close @all\n```' },
+  // issue 22: as GitLab reads text
+  { name: 'link target mention ](@all)', text: 'see ](@all) now' },
+  { name: 'link target mention ](@root)', text: 'x](@root)' },
+  { name: 'link to a group [click](@security-team)', text: '[click](@security-team)', target: true },
+  { name: 'mention after a non-ASCII letter (café@all)', text: 'café@all' },
+  { name: 'mention after Cyrillic (Жа@root)', text: 'Жа@root' },
+  { name: 'group mention after CJK (日本@security-team/leads)', text: '日本@security-team/leads' },
+  { name: 'mention after emphasis (_a_@all)', text: '_a_@all' },
+  { name: 'image tag from another host', text: 'pic <img src=https://tracker.example/p.gif>' },
+  { name: 'Markdown image from another host', text: '![](https://tracker.example/p.gif)', target: true },
+  { name: 'reference-style image', text: '![x][t]\n\n[t]: https://tracker.example/p.gif', target: true },
+  {
+    name: 'escaped backslash before an image',
+    text: '\\\\![x](https://tracker.example/p.gif)',
+    target: true,
+  },
+  { name: 'details tag', text: '<details><summary>x</summary>/close</details>' },
+  { name: 'unclosed comment', text: 'a\n\n<!-- hide the rest\n/close' },
+  { name: 'code span crossing lines', text: 'x `\n`<img src=https://tracker.example/p.gif>` y' },
+  { name: 'indented line continuing a paragraph', text: 'text\n    <img src=https://tracker.example/p.gif>' },
+  { name: 'code span paired across lines', text: 'x `\n`@all` y' },
 ];
 
 describe('escapeMarkdown', () => {
   it.each(hostile)('$name: acts when posted raw', ({ text }) => {
     // The detectors are not vacuous: each raw input does something in GitLab.
-    const acts = quickActions(text).length + liveMentions(text).length + htmlComments(text).length;
-    expect(acts).toBeGreaterThan(0);
+    expect(actions(text).length).toBeGreaterThan(0);
   });
 
-  it.each(hostile)('$name: no quick action, mention or comment once escaped', ({ text }) => {
-    const safe = escapeMarkdown(text);
-    expect(quickActions(safe)).toEqual([]);
-    expect(liveMentions(safe)).toEqual([]);
-    expect(htmlComments(safe)).toEqual([]);
+  it.each(hostile)('$name: no quick action, mention, HTML or image once escaped', ({ text }) => {
+    expect(actions(escapeMarkdown(text))).toEqual([]);
   });
 
-  it.each(hostile)('$name: still reads as written', ({ text }) => {
+  // link and image targets are not visible text: for those rows, the words visible when posted raw
+  it.each(hostile)('$name: still reads as written', ({ text: raw, target }) => {
+    const text = target ? visibleText(raw) : raw;
     const words = text.match(/[\p{L}\p{N}@/~#&;<>!=-]+/gu) ?? [];
-    const seen = visibleText(escapeMarkdown(text));
+    const seen = visibleText(escapeMarkdown(raw));
     for (const word of words.filter((w) => !/^(`+|~+)$/.test(w))) expect(seen).toContain(word);
   });
 
@@ -39,12 +71,12 @@ describe('escapeMarkdown', () => {
     const text =
       '**Bold** and `code <b> @x` and [docs](https://example.com/@me)\n\n```js\nconst a = "<b>";\n```';
     const safe = escapeMarkdown(text);
-    expect(renderMarkdown(safe)).toContain('<strong>Bold</strong>');
-    expect(renderMarkdown(safe)).toContain('<code>code &lt;b&gt; @x</code>');
-    expect(renderMarkdown(safe)).toContain('href="https://example.com/@me"');
-    expect(renderMarkdown(safe)).toContain(
-      '<code class="language-js">const a = &quot;&lt;b&gt;&quot;;\n</code>',
-    );
+    const html = renderMarkdown(safe).replace(/\u200B/g, '');
+    expect(html).toContain('<strong>Bold</strong>');
+    expect(html).toContain('<code>code &lt;b&gt; @x</code>');
+    // the same URL: an `@` that could start a mention is percent-encoded in a link target
+    expect(html).toContain('href="https://example.com/%40me"');
+    expect(html).toContain('<code class="language-js">const a = &quot;&lt;b&gt;&quot;;\n</code>');
   });
 
   it('leaves e-mail addresses alone', () => {

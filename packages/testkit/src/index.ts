@@ -18,6 +18,11 @@ export {
   referenceText,
   visibleText,
   renderMarkdown,
+  rawHtml,
+  externalLoads,
+  extractQuickActionsLegacy,
+  extractQuickActionsModern,
+  type QuickAction,
 } from './gitlab-reading';
 export { startPostgres, type PostgresServer, type StartPostgresOptions } from './postgres/start-postgres';
 export { measureNewSpace } from './node-options/measure-new-space';

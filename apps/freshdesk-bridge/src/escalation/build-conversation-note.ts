@@ -26,11 +26,14 @@ export function buildConversationNote(input: {
   ticket: Ticket;
   ticketUrl: string;
   attachments: AttachmentOutcome[];
+  /** The body already converted (convertHtmlOffThread); converted here when absent. */
+  bodyMarkdown?: string;
 }): string {
   const { conversation: c, ticket, ticketUrl, attachments } = input;
   const kind = c.private ? 'private note' : c.incoming ? 'public message from the customer' : 'public reply';
   const header = `**${escapeLine(describeAuthor(c, ticket))}** · ${kind} · ${escapeLine(c.createdAt)}`;
-  const body = convertHtmlToMarkdown(c.body) || escapeText(c.bodyText.trim()) || '_(empty)_';
+  const body =
+    (input.bodyMarkdown ?? convertHtmlToMarkdown(c.body)) || escapeText(c.bodyText.trim()) || '_(empty)_';
   const parts = [conversationMarker(c.id), header, body];
   if (attachments.length) parts.push('**Attachments**', formatAttachmentList(attachments));
   return truncateMarkdown(parts.join('\n\n'), ticketUrl);

@@ -28,6 +28,8 @@ export function buildIssueDescription(input: {
   ticket: Ticket;
   ticketUrl: string;
   attachments: AttachmentOutcome[];
+  /** The description already converted (convertHtmlOffThread); converted here when absent. */
+  descriptionMarkdown?: string;
 }): string {
   const { ticket, ticketUrl, attachments } = input;
   const rows = describeTicketFields(ticket).map(([k, v]) => `| ${k} | ${v} |`);
@@ -36,7 +38,7 @@ export function buildIssueDescription(input: {
     `Escalated from Freshdesk ticket [#${ticket.id}](${ticketUrl}).`,
     ['| Field | Value |', '|---|---|', ...rows].join('\n'),
     '### Description',
-    convertHtmlToMarkdown(ticket.description) || '_(empty)_',
+    (input.descriptionMarkdown ?? convertHtmlToMarkdown(ticket.description)) || '_(empty)_',
   ];
   if (attachments.length) parts.push('### Attachments', formatAttachmentList(attachments));
   return truncateMarkdown(parts.join('\n\n'), ticketUrl);

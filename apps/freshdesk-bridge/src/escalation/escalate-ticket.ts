@@ -4,6 +4,7 @@ import type { Logger } from '@devops/logger';
 import { buildEscalatedNote, hasEscalatedNote } from './bridge-notes';
 import { buildConversationNote } from './build-conversation-note';
 import { buildIssueDescription, buildIssueTitle } from './build-issue-description';
+import { convertHtmlOffThread } from './convert-html-off-thread';
 import { collectAttachmentHosts } from './collect-attachment-hosts';
 import { copyAttachment } from './copy-attachment';
 import type { BridgeMetrics } from './create-bridge-metrics';
@@ -132,7 +133,12 @@ async function copyTicket(deps: EscalationDeps, ticketId: number): Promise<Escal
     const attachments = await copyAll(ticket.attachments, 'ticket');
     issue = await createIssueOnce(deps, ticketId, {
       title: buildIssueTitle(ticket),
-      description: buildIssueDescription({ ticket, ticketUrl, attachments }),
+      description: buildIssueDescription({
+        ticket,
+        ticketUrl,
+        attachments,
+        descriptionMarkdown: await convertHtmlOffThread(ticket.description),
+      }),
       labels: deps.labels,
     });
     log.info(`ticket ${ticketId} escalated to issue #${issue.iid} (${issue.webUrl})`);
@@ -159,7 +165,8 @@ async function copyTicket(deps: EscalationDeps, ticketId: number): Promise<Escal
   for (const conversation of selectConversationsToCopy(conversations)) {
     if (copiedIds.has(conversation.id)) continue;
     const attachments = await copyAll(conversation.attachments, conversation.id);
-    const body = buildConversationNote({ conversation, ticket, ticketUrl, attachments });
+    const bodyMarkdown = await convertHtmlOffThread(conversation.body);
+    const body = buildConversationNote({ conversation, ticket, ticketUrl, attachments, bodyMarkdown });
     await deps.pacer.next();
     await gitlab.createIssueNote(project, issue.iid, body, { internal: conversation.private });
     conversationsCopied += 1;
