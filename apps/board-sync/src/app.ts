@@ -1,22 +1,26 @@
+import { attachCatchUp, RECONCILE_USAGE } from '@devops/catch-up';
 import { createWebhookApp, defineWebhookApp, type WebhookApp, type WebhookAppDeps } from '@devops/webhooks';
+import { boardChangeKeys } from './catch-up/change-keys';
+import { createBoardSource } from './catch-up/create-board-source';
 import { settings } from './config';
 import { createMetrics } from './create-metrics';
 import { createMergeRequestHandler } from './handle-merge-request';
 import { createPushHandler } from './handle-push';
 
-/** board-sync, whole: its settings and its handlers (main.ts runs it). */
+/** board-sync, whole: its settings, its handlers and its catch-up (main.ts runs it). */
 export const boardSync = defineWebhookApp({
   name: 'board-sync',
   summary: 'GitLab webhook: moves referenced issues across the board as merge requests open and merge.',
   settings,
-  setup: ({ config, registry }) => {
+  commandUsage: [RECONCILE_USAGE],
+  setup: ({ config, registry, gitlab, log }) => {
     const metrics = createMetrics(registry);
-    return {
-      handlers: {
-        merge_request: createMergeRequestHandler(config, metrics),
-        push: createPushHandler(config, metrics),
-      },
-    };
+    const mergeRequest = createMergeRequestHandler(config, metrics);
+    return attachCatchUp(
+      { app: 'board-sync', config, gitlab, log, registry },
+      { handlers: { merge_request: mergeRequest, push: createPushHandler(config, metrics) } },
+      { source: createBoardSource(config, metrics, mergeRequest), keys: boardChangeKeys },
+    );
   },
 });
 

@@ -1,3 +1,4 @@
+import { catchUpSettings } from '@devops/catch-up';
 import { boolean, bytes, list, text, url } from '@devops/config';
 import { serverSettings } from '@devops/http-service';
 import { gitlabSettings } from '@devops/gitlab';
@@ -10,6 +11,7 @@ export const settings = {
   ...serverSettings(3002),
   ...gitlabSettings(),
   ...webhookSettings('freshdesk-bridge', { secretRequired: false }),
+  ...catchUpSettings(),
   ...freshdeskSettings(),
   ...databaseSettings,
   BRIDGE_GITLAB_PROJECT: text({

@@ -11,6 +11,8 @@ import type {
   ProjectRecord,
   TagRecord,
 } from './model';
+import { createGitLabChanges, type GitLabChanges } from './change-gitlab-state';
+import { catchUpRoutes } from './routes/catch-up-routes';
 import { issueRoutes } from './routes/issue-routes';
 import { labelRoutes } from './routes/label-routes';
 import { mergeRequestRoutes } from './routes/merge-request-routes';
@@ -93,6 +95,8 @@ export interface GitLabDouble {
   /** Changes the upload limit (see GitLabDoubleOptions.maxAttachmentBytes); undefined lifts it. */
   setMaxAttachmentBytes(bytes: number | undefined): void;
   sendWebhook(targetUrl: string, delivery: WebhookDelivery): Promise<Response>;
+  /** Changes GitLab's state as a person would, sending no webhook (what catch-up passes must find). */
+  readonly changes: GitLabChanges;
   close(): Promise<void>;
 }
 
@@ -103,6 +107,7 @@ const ROUTES: Route[] = [
   ...mergeRequestRoutes,
   ...labelRoutes,
   ...uploadRoutes,
+  ...catchUpRoutes,
 ];
 
 /** A GitLab REST v4 double on 127.0.0.1 with in-memory state; see the package README. */
@@ -238,6 +243,7 @@ export async function startGitLabDouble(opts: GitLabDoubleOptions = {}): Promise
       else deps.maxAttachmentBytes = bytes;
     },
     sendWebhook: (targetUrl, delivery) => sendWebhook(baseUrl, targetUrl, delivery),
+    changes: createGitLabChanges(store),
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const s of sockets) s.destroy();
