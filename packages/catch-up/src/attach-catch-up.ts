@@ -21,6 +21,8 @@ export type ChangeKeys = Record<
     keyOf: (payload: any) => ChangeKey | null;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     projectOf?: (payload: any) => string | null;
+    /** The webhook runs its handler even when the key is recorded (it is idempotent against GitLab). */
+    alwaysRun?: boolean;
   }
 >;
 
@@ -98,6 +100,7 @@ export function attachCatchUp(
       store,
       keyOf: k.keyOf,
       projectOf: k.projectOf ?? projectIdOf,
+      ...(k.alwaysRun ? { alwaysRun: true } : {}),
     });
   }
 

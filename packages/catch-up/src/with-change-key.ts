@@ -19,6 +19,8 @@ export function withChangeKey<P>(
     store: () => Promise<CatchUpStore>;
     keyOf: (payload: P) => ChangeKey | null;
     projectOf: (payload: P) => string | null;
+    /** Run the handler even when the key is recorded (a handler idempotent against GitLab by itself). */
+    alwaysRun?: boolean;
   },
 ): EventHandler<P> {
   return {
@@ -28,7 +30,7 @@ export function withChangeKey<P>(
       const project = o.projectOf(ctx.payload);
       if (project !== null) await store.addProject(project);
       const change = o.keyOf(ctx.payload);
-      if (change && (await store.applied(change.key))) {
+      if (change && !o.alwaysRun && (await store.applied(change.key))) {
         ctx.log.info(
           `${change.key} was already applied (by a catch-up pass or an earlier delivery): nothing to do`,
         );

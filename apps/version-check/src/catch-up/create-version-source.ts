@@ -23,8 +23,13 @@ export function versionCheckKey(
 
 type Attrs = NonNullable<MergeRequestPayload['object_attributes']> & { last_commit?: { id?: string } };
 
+/**
+ * The hook always runs its check (it reads the MR afresh and is idempotent by the thread's marker); the
+ * key it records spares later passes the reads.
+ */
 export const versionChangeKeys: ChangeKeys = {
   merge_request: {
+    alwaysRun: true,
     keyOf: (payload: MergeRequestPayload) => {
       const a = (payload.object_attributes ?? {}) as Attrs;
       const project = a.target_project_id ?? payload.project?.id;
