@@ -25,14 +25,14 @@ export async function openPostgresStore(
       return rows.length > 0;
     },
     async record(key, forget = []) {
-      await db.transaction(async (client) => {
-        await client.query('INSERT INTO catch_up_applied (app, key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-          app,
-          key,
-        ]);
-        if (forget.length)
-          await client.query('DELETE FROM catch_up_applied WHERE app = $1 AND key = ANY($2)', [app, forget]);
-      });
+      // One statement, one round trip (every webhook event records its key).
+      await db.query(
+        `WITH recorded AS (
+           INSERT INTO catch_up_applied (app, key) VALUES ($1, $2) ON CONFLICT DO NOTHING
+         )
+         DELETE FROM catch_up_applied WHERE app = $1 AND key = ANY($3::text[])`,
+        [app, key, forget],
+      );
     },
     async addProject(project) {
       if (seen.has(project)) return;
