@@ -117,7 +117,8 @@ async function runAppCommand<S extends WebhookAppSchema, C extends object>(
   const [name, ...args] = ctx.positionals;
   const command = name === undefined ? undefined : service.commands[name];
   if (!command) {
-    ctx.stderr.write(`${definition.name}: unknown command "${name}"; run with --help\n`);
+    // Listed in commandUsage but not set up: the settings leave it out (the bridge without a webhook secret).
+    ctx.stderr.write(`${definition.name}: "${name}" is not available with these settings; see --help\n`);
     return 78;
   }
   return command.run({ args, flags: ctx.flags, stdout: ctx.stdout, stderr: ctx.stderr });
