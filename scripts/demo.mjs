@@ -301,6 +301,34 @@ try {
     );
   }
 
+  // 4c. board-sync catch-up: a merge request whose webhook never came (GitLab lost it) is healed by a pass.
+  {
+    const lost = gitlab.addIssue(server.id, { title: 'SSO logout', labels: ['To Do'] });
+    const lostMr = gitlab.addMergeRequest(server.id, {
+      title: `Fix SSO logout (#${lost.iid})`,
+      sourceBranch: `${lost.iid}-sso-logout`,
+      targetBranch: 'main',
+    });
+    const lostLabels = () =>
+      gitlab
+        .state(server.id)
+        .issues.find((i) => i.iid === lost.iid)
+        .labels.join(', ');
+    const before = lostLabels();
+    const env = { ...base, WEBHOOK_SPOOL_DIR: path.join(work, 'spool', 'board-sync') };
+    const r = await cli('board-sync', ['reconcile', '--since', '600', '--json'], env);
+    check(r.code === 0, `reconcile exited ${r.code}: ${r.stderr}`);
+    const { repairs } = JSON.parse(r.stdout);
+    check(lostLabels().includes('In Review'), 'the catch-up pass did not heal the lost event');
+    say(
+      'board-sync (catch-up)',
+      `merge request !${lostMr.iid} opened, its webhook never sent: issue #${lost.iid} stayed ${before}\n` +
+        `  reconcile --since 600 (what the service does every RECONCILE_INTERVAL) → ${repairs.length} repair(s): ` +
+        `${repairs.map((x) => `${x.kind} ${x.project} ${x.target}`).join(', ')}\n` +
+        `  issue #${lost.iid} is now ${lostLabels()}`,
+    );
+  }
+
   // 5. lib-tagger: the CI job on the library's default branch.
   {
     const r = await cli('lib-tagger', ['--json'], {

@@ -1,3 +1,4 @@
+import { catchUpSettings } from '@devops/catch-up';
 import { list, text } from '@devops/config';
 import { serverSettings } from '@devops/http-service';
 import { gitlabSettings } from '@devops/gitlab';
@@ -7,6 +8,7 @@ export const settings = {
   ...serverSettings(3004),
   ...gitlabSettings(),
   ...webhookSettings('board-sync'),
+  ...catchUpSettings(),
   BOARD_LABELS: list({
     default: ['To Do', 'In Development', 'In Review', 'Test', 'Testing'],
     description: 'Workflow labels in board order',

@@ -1,4 +1,6 @@
+import { attachCatchUp, RECONCILE_USAGE } from '@devops/catch-up';
 import type { ConfigOf } from '@devops/config';
+import type { Express } from 'express';
 import { createFreshdesk, type FreshdeskPort } from '@devops/freshdesk';
 import { createMasker } from '@devops/logger';
 import { createWebhookApp, defineWebhookApp, type WebhookApp, type WebhookAppDeps } from '@devops/webhooks';
@@ -13,8 +15,12 @@ import { allowFreshdeskOrigin } from './http/allow-freshdesk-origin';
 import { createEscalationRouter } from './http/create-escalation-router';
 import { serveUserscript } from './http/serve-userscript';
 import { handleIssueEvent } from './webhook/handle-issue-event';
+import { createTicketSource, ticketChangeKeys } from './catch-up/create-ticket-source';
 
 export type BridgeConfig = ConfigOf<typeof settings>;
+
+/** The Freshdesk port's writes (a catch-up dry run withholds them). */
+const FRESHDESK_WRITES = ['addPrivateNote', 'updateTicket'] as const;
 
 /** What the bridge needs besides GitLab (production: connect(); tests pass their own). */
 interface BridgeClients {
@@ -47,6 +53,7 @@ export const freshdeskBridge = defineWebhookApp<typeof settings, BridgeClients>(
   summary:
     'escalates a Freshdesk ticket, with every conversation and attachment, into one GitLab issue, linked both ways.',
   settings,
+  commandUsage: [RECONCILE_USAGE],
   gitlabRetry: PATIENT_RETRY,
   connect: ({ config, log }) => ({
     freshdesk: createFreshdesk({
@@ -82,21 +89,31 @@ export const freshdeskBridge = defineWebhookApp<typeof settings, BridgeClients>(
       log,
     };
 
-    return {
-      handlers: {
-        issue: handleIssueEvent({
-          freshdesk: deps.freshdesk,
-          project: config.BRIDGE_GITLAB_PROJECT,
-          metrics,
-        }),
-      },
-      routes(app) {
+    const issueHandler = (freshdesk: FreshdeskPort) =>
+      handleIssueEvent({ freshdesk, project: config.BRIDGE_GITLAB_PROJECT, metrics });
+    // Catch-up only matters where the Issue Hook is on: with a webhook secret.
+    const parts = {
+      handlers: { issue: issueHandler(deps.freshdesk) },
+      routes(app: Express) {
         app.get('/userscript.user.js', serveUserscript(config.BRIDGE_PUBLIC_URL, config.FRESHDESK_URL));
         app.use('/escalations', allowFreshdeskOrigin(config.FRESHDESK_URL));
         app.use(createEscalationRouter({ escalation, apiKeys: config.BRIDGE_API_KEYS, mask, lookups }));
       },
       ...(database ? { start: () => database.start(), stop: () => database.stop() } : {}),
     };
+    if (!config.GITLAB_WEBHOOK_SECRET) return parts;
+    return attachCatchUp(
+      { app: 'freshdesk-bridge', config, gitlab: deps.gitlab, log, registry, signal: deps.signal },
+      parts,
+      {
+        source: createTicketSource({
+          project: config.BRIDGE_GITLAB_PROJECT,
+          labels: config.BRIDGE_LABELS,
+          handlerFor: (ports) => issueHandler(ports.track(deps.freshdesk, FRESHDESK_WRITES)),
+        }),
+        keys: ticketChangeKeys,
+      },
+    );
   },
 });
 

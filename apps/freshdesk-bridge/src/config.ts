@@ -1,3 +1,4 @@
+import { catchUpSettings } from '@devops/catch-up';
 import { boolean, bytes, list, text, url } from '@devops/config';
 import { serverSettings } from '@devops/http-service';
 import { gitlabSettings } from '@devops/gitlab';
@@ -8,6 +9,7 @@ export const settings = {
   ...serverSettings(3002),
   ...gitlabSettings(),
   ...webhookSettings('freshdesk-bridge', { secretRequired: false }),
+  ...catchUpSettings(),
   ...freshdeskSettings(),
   // DATABASE_URL comes with webhookSettings; @devops/db loads pg only when a database is opened,
   // so a bridge without DATABASE_URL never loads it

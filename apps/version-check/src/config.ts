@@ -1,3 +1,4 @@
+import { catchUpSettings } from '@devops/catch-up';
 import { oneOf, regex, text } from '@devops/config';
 import { serverSettings } from '@devops/http-service';
 import { gitlabSettings } from '@devops/gitlab';
@@ -7,6 +8,7 @@ export const settings = {
   ...serverSettings(3003),
   ...gitlabSettings(),
   ...webhookSettings('version-check'),
+  ...catchUpSettings(),
   VERSION_FILE: text({
     default: 'VERSION',
     description: 'File holding the release version, read at both branches',

@@ -27,6 +27,7 @@ import {
   toTag,
 } from './to-port';
 import { uploadFile } from './upload-file';
+import { createCatchUpReads } from './create-catch-up-reads';
 
 export interface GitLabOptions {
   /** GitLab base URL, e.g. https://gitlab.example.com (GITLAB_URL). */
@@ -112,6 +113,8 @@ export function createGitLab(opts: GitLabOptions): GitLabPort {
   };
 
   const port: GitLabPort = {
+    ...createCatchUpReads({ http, base, token: opts.token, perPage }),
+
     getProject: async (project) => toProject(one(await api.projects.show(project))),
 
     readFile: async (project, filePath, ref) => {

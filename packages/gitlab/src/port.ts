@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { CatchUpReads } from './catch-up-port';
 
 /**
  * The GitLab port: the use cases the apps need, shaped by them, not a
@@ -141,7 +142,8 @@ export interface IssueChanges {
   stateEvent?: 'close' | 'reopen';
 }
 
-export interface GitLabPort {
+/** The use cases, plus the reads of a catch-up pass (catch-up-port.ts). */
+export interface GitLabPort extends CatchUpReads {
   getProject(project: ProjectRef): Promise<Project>;
   /** A file's raw text at a ref; null when the file or the ref does not exist. */
   readFile(project: ProjectRef, filePath: string, ref: string): Promise<string | null>;

@@ -7,7 +7,12 @@ import {
   type WebhookReceiver,
   type WebhookReceiverOptions,
 } from './create-webhook-receiver';
-import type { WebhookAppDefinition, WebhookAppSchema, WebhookConfigOf } from './define-webhook-app';
+import type {
+  WebhookAppDefinition,
+  WebhookAppSchema,
+  WebhookCommand,
+  WebhookConfigOf,
+} from './define-webhook-app';
 
 /** What a webhook app is built from: in production by runWebhookApp, in tests by hand. */
 export interface WebhookAppDeps<S extends WebhookAppSchema> {
@@ -33,6 +38,8 @@ export interface WebhookAppDeps<S extends WebhookAppSchema> {
 /** Every HTTP app's shape, plus the receiver (null when GITLAB_WEBHOOK_SECRET is unset). */
 export interface WebhookApp extends ServiceApp {
   receiver: WebhookReceiver | null;
+  /** The app's own CLI commands (setup's `commands`), for runWebhookApp. */
+  commands: Record<string, WebhookCommand>;
 }
 
 /**
@@ -85,6 +92,7 @@ export function createWebhookApp<S extends WebhookAppSchema, C extends object>(
     app,
     registry,
     receiver,
+    commands: parts.commands ?? {},
     start: async () => {
       await parts.start?.();
       await receiver?.start();

@@ -50,8 +50,27 @@ export interface WebhookAppContext<S extends WebhookAppSchema> {
   signal: AbortSignal;
 }
 
+/** What an app's own CLI command receives (`node apps/<app>/dist/main.js <command> ...`). */
+export interface WebhookCommandContext {
+  /** The words after the command's name. */
+  args: string[];
+  /** Parsed flags (--json, --dry-run, --since, ...). */
+  flags: Record<string, string | boolean | string[] | undefined>;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** An app's own CLI command: resolves to the exit code. */
+export interface WebhookCommand {
+  /** Usage line after the binary, e.g. `reconcile [--since S] [--dry-run] [--json]`. */
+  usage: string;
+  run(ctx: WebhookCommandContext): Promise<number>;
+}
+
 /** What setup() gives back. */
 export interface WebhookAppParts {
+  /** The app's own CLI commands by name (e.g. `reconcile`), run on the same storage as the service. */
+  commands?: Record<string, WebhookCommand>;
   /** Keyed by payload.object_kind (merge_request, push, issue, ...). */
   handlers: EventHandlers;
   /** The app's own routes, mounted after the receiver (which reads its own body). */
@@ -68,6 +87,8 @@ export interface WebhookAppDefinition<S extends WebhookAppSchema, C extends obje
   name: string;
   /** One sentence for --help. */
   summary: string;
+  /** Usage of the app's own commands (setup's `commands`), e.g. `reconcile [--since S] [--dry-run] [--json]`. */
+  commandUsage?: string[];
   settings: S;
   /** Retry options of the production GitLab client (default: the port's). */
   gitlabRetry?: GitLabOptions['retry'];

@@ -7,6 +7,8 @@ export {
   type WebhookAppSchema,
   type WebhookAppConfig,
   type WebhookConfigOf,
+  type WebhookCommand,
+  type WebhookCommandContext,
 } from './define-webhook-app';
 export { createWebhookApp, type WebhookApp, type WebhookAppDeps } from './create-webhook-app';
 export { runWebhookApp } from './run-webhook-app';

@@ -7,6 +7,7 @@ import {
 } from '@devops/event-queue';
 import { createGitLab } from '@devops/gitlab';
 import { serveUntilSignalled } from '@devops/http-service';
+import { createLogger } from '@devops/logger';
 import { createWebhookApp } from './create-webhook-app';
 import type { WebhookAppDefinition, WebhookAppSchema, WebhookConfigOf } from './define-webhook-app';
 
@@ -22,16 +23,37 @@ export function runWebhookApp<S extends WebhookAppSchema, C extends object>(
   startMain({
     name: definition.name,
     summary: definition.summary,
-    usage: `${main}\n${main} ${DEAD_LETTERS_USAGE}`,
-    options: { json: { type: 'boolean' }, all: { type: 'boolean' } },
+    usage: [
+      main,
+      `${main} ${DEAD_LETTERS_USAGE}`,
+      ...(definition.commandUsage ?? []).map((u) => `${main} ${u}`),
+    ].join('\n'),
+    options: {
+      json: { type: 'boolean' },
+      all: { type: 'boolean' },
+      ...(definition.commandUsage?.length
+        ? { since: { type: 'string' }, 'dry-run': { type: 'boolean' } }
+        : {}),
+    },
     optionsHelp: [
-      '--json       dead-letters: print one JSON document on stdout',
+      '--json       dead-letters, reconcile: print one JSON document on stdout',
       '--all        dead-letters replay: every dead letter',
+      ...(definition.commandUsage?.length
+        ? [
+            '--since S    reconcile: look back S seconds from now (default: since the last pass)',
+            '--dry-run    reconcile: do every read and no write; print what would be repaired',
+          ]
+        : []),
     ].join('\n'),
     schema: definition.settings,
     stopsOnSignal: true,
     run: (ctx) =>
-      ctx.positionals[0] === 'dead-letters' ? manageDeadLetters(definition, ctx) : serve(definition, ctx),
+      ctx.positionals[0] === 'dead-letters'
+        ? manageDeadLetters(definition, ctx)
+        : ctx.positionals.length > 0 &&
+            definition.commandUsage?.some((u) => u.split(' ')[0] === ctx.positionals[0])
+          ? runAppCommand(definition, ctx)
+          : serve(definition, ctx),
   });
 }
 
@@ -73,6 +95,49 @@ async function serve<S extends WebhookAppSchema, C extends object>(
     onDrain: () => service.stop(),
   });
   return 0;
+}
+
+/**
+ * One of the app's own commands (setup's `commands`, e.g. `reconcile`), with the app built as the
+ * service builds it but not started; its log goes to stderr, keeping stdout for the command's result.
+ */
+async function runAppCommand<S extends WebhookAppSchema, C extends object>(
+  definition: WebhookAppDefinition<S, C>,
+  ctx: RunContext<S>,
+): Promise<number> {
+  const config = ctx.config as WebhookConfigOf<S> & { LOG_LEVEL?: string; LOG_FORMAT?: string }; // S extends WebhookAppSchema
+  const log = createLogger({
+    service: definition.name,
+    ...(config.LOG_LEVEL ? { level: config.LOG_LEVEL as 'info' } : {}),
+    ...(config.LOG_FORMAT ? { format: config.LOG_FORMAT as 'json' } : {}),
+    secrets: ctx.secrets,
+    stream: ctx.stderr,
+  });
+  const gitlab = createGitLab({
+    url: config.GITLAB_URL,
+    token: config.GITLAB_TOKEN,
+    log,
+    signal: ctx.signal,
+    ...(definition.gitlabRetry ? { retry: definition.gitlabRetry } : {}),
+  });
+  const clients = definition.connect?.({ config, log, signal: ctx.signal }) ?? ({} as C);
+  const service = createWebhookApp(definition, {
+    ...clients,
+    config,
+    log,
+    gitlab,
+    secrets: ctx.secrets,
+    signal: ctx.signal,
+    defaultMetrics: false,
+  });
+  const [name, ...args] = ctx.positionals;
+  const command = name === undefined ? undefined : service.commands[name];
+  if (!command) {
+    // Listed in commandUsage but not set up: the settings leave it out (the bridge without a webhook secret).
+    ctx.stderr.write(`${definition.name}: "${name}" is not available with these settings; see --help\n`);
+    return 78;
+  }
+  return command.run({ args, flags: ctx.flags, stdout: ctx.stdout, stderr: ctx.stderr });
 }
 
 async function manageDeadLetters<S extends WebhookAppSchema, C extends object>(

@@ -96,6 +96,9 @@ export async function startBridge(opts: StartOptions = {}): Promise<Bridge> {
     GITLAB_WEBHOOK_SECRET: undefined,
     WEBHOOK_SPOOL_DIR: spool,
     DATABASE_URL: undefined,
+    RECONCILE_INTERVAL: 0,
+    RECONCILE_SCOPE: [],
+    RECONCILE_LOOKBACK: 86_400,
     ...opts.config,
   };
   const bridge = createApp({

@@ -1,3 +1,4 @@
+import { lastActivity } from './last-activity';
 import type {
   CommitRecord,
   DiscussionNoteRecord,
@@ -69,6 +70,7 @@ export function createSerializer(baseUrl: () => string): Serializer {
       path: p.path.split('/').pop(),
       path_with_namespace: p.path,
       created_at: p.createdAt,
+      last_activity_at: lastActivity(p),
       default_branch: p.defaultBranch,
       ssh_url_to_repo: `git@${new URL(baseUrl()).host}:${p.path}.git`,
       http_url_to_repo: `${web(p)}.git`,

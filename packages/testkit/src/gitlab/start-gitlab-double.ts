@@ -11,6 +11,8 @@ import type {
   ProjectRecord,
   TagRecord,
 } from './model';
+import { createGitLabChanges, type GitLabChanges } from './change-gitlab-state';
+import { catchUpRoutes } from './routes/catch-up-routes';
 import { issueRoutes } from './routes/issue-routes';
 import type { MemberInput, MemberRecord } from './member-book';
 import { labelRoutes } from './routes/label-routes';
@@ -99,6 +101,8 @@ export interface GitLabDouble {
   /** Changes the upload limit (see GitLabDoubleOptions.maxAttachmentBytes); undefined lifts it. */
   setMaxAttachmentBytes(bytes: number | undefined): void;
   sendWebhook(targetUrl: string, delivery: WebhookDelivery): Promise<Response>;
+  /** Changes GitLab's state as a person would, sending no webhook (what catch-up passes must find). */
+  readonly changes: GitLabChanges;
   close(): Promise<void>;
 }
 
@@ -110,6 +114,7 @@ const ROUTES: Route[] = [
   ...labelRoutes,
   ...uploadRoutes,
   ...memberRoutes,
+  ...catchUpRoutes,
 ];
 
 /** A GitLab REST v4 double on 127.0.0.1 with in-memory state; see the package README. */
@@ -247,6 +252,7 @@ export async function startGitLabDouble(opts: GitLabDoubleOptions = {}): Promise
       else deps.maxAttachmentBytes = bytes;
     },
     sendWebhook: (targetUrl, delivery) => sendWebhook(baseUrl, targetUrl, delivery),
+    changes: createGitLabChanges(store),
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const s of sockets) s.destroy();

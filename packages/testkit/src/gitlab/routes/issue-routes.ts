@@ -43,8 +43,12 @@ function filterIssues(issues: IssueRecord[], input: Record<string, unknown>): Is
   const search = str(input, 'search')?.toLowerCase();
   const fields = (str(input, 'in') ?? 'title,description').split(',').map((s) => s.trim());
   const iids = Array.isArray(input.iids) ? (input.iids as unknown[]).map(String) : undefined;
+  const updatedAfter = str(input, 'updated_after')
+    ? Date.parse(str(input, 'updated_after') ?? '')
+    : undefined;
   return issues.filter((i) => {
     if (state !== 'all' && i.state !== state) return false;
+    if (updatedAfter !== undefined && !(Date.parse(i.updatedAt) >= updatedAfter)) return false;
     if (iids && !iids.includes(String(i.iid))) return false;
     if (labels.length === 1 && labels[0]?.toLowerCase() === 'none') {
       if (i.labels.length > 0) return false;
