@@ -7,7 +7,7 @@ import {
 } from '@devops/event-queue';
 import { createGitLab } from '@devops/gitlab';
 import { serveUntilSignalled } from '@devops/http-service';
-import { createLogger } from '@devops/logger';
+import { createLogger, type Logger } from '@devops/logger';
 import { createWebhookApp } from './create-webhook-app';
 import type { WebhookAppDefinition, WebhookAppSchema, WebhookConfigOf } from './define-webhook-app';
 
@@ -67,22 +67,7 @@ async function serve<S extends WebhookAppSchema, C extends object>(
     ctx.stderr.write(`${definition.name}: unknown command "${ctx.positionals[0]}"; run with --help\n`);
     return 78;
   }
-  const gitlab = createGitLab({
-    url: config.GITLAB_URL,
-    token: config.GITLAB_TOKEN,
-    log,
-    signal: ctx.signal,
-    ...(definition.gitlabRetry ? { retry: definition.gitlabRetry } : {}),
-  });
-  const clients = definition.connect?.({ config, log, signal: ctx.signal }) ?? ({} as C);
-  const service = createWebhookApp(definition, {
-    ...clients,
-    config,
-    log,
-    gitlab,
-    secrets: ctx.secrets,
-    signal: ctx.signal,
-  });
+  const service = buildApp(definition, ctx, config, log);
   await service.start();
   if (!service.receiver) log.info('GITLAB_WEBHOOK_SECRET is not set: POST /webhooks/gitlab is disabled');
   await serveUntilSignalled(service.app, {
@@ -113,23 +98,7 @@ async function runAppCommand<S extends WebhookAppSchema, C extends object>(
     secrets: ctx.secrets,
     stream: ctx.stderr,
   });
-  const gitlab = createGitLab({
-    url: config.GITLAB_URL,
-    token: config.GITLAB_TOKEN,
-    log,
-    signal: ctx.signal,
-    ...(definition.gitlabRetry ? { retry: definition.gitlabRetry } : {}),
-  });
-  const clients = definition.connect?.({ config, log, signal: ctx.signal }) ?? ({} as C);
-  const service = createWebhookApp(definition, {
-    ...clients,
-    config,
-    log,
-    gitlab,
-    secrets: ctx.secrets,
-    signal: ctx.signal,
-    defaultMetrics: false,
-  });
+  const service = buildApp(definition, ctx, config, log, { defaultMetrics: false });
   const [name, ...args] = ctx.positionals;
   const command = name === undefined ? undefined : service.commands[name];
   if (!command) {
@@ -165,4 +134,31 @@ async function manageDeadLetters<S extends WebhookAppSchema, C extends object>(
   } finally {
     await queue.stop();
   }
+}
+
+/** The app as the service runs it: its GitLab port, its own clients and the shutdown signal. */
+function buildApp<S extends WebhookAppSchema, C extends object>(
+  definition: WebhookAppDefinition<S, C>,
+  ctx: RunContext<S>,
+  config: WebhookConfigOf<S>,
+  log: Logger,
+  extra: { defaultMetrics?: boolean } = {},
+) {
+  const gitlab = createGitLab({
+    url: config.GITLAB_URL,
+    token: config.GITLAB_TOKEN,
+    log,
+    signal: ctx.signal,
+    ...(definition.gitlabRetry ? { retry: definition.gitlabRetry } : {}),
+  });
+  const clients = definition.connect?.({ config, log, signal: ctx.signal }) ?? ({} as C);
+  return createWebhookApp(definition, {
+    ...clients,
+    config,
+    log,
+    gitlab,
+    secrets: ctx.secrets,
+    signal: ctx.signal,
+    ...extra,
+  });
 }
