@@ -5,15 +5,15 @@ import { createServiceApp } from '@devops/http-service';
 import type { Logger } from '@devops/logger';
 import type { ConfigOf } from '@devops/config';
 import type { settings } from './config';
-import type { LockVersion } from './releases/admit-upload';
-import { cleanStaging } from './releases/clean-staging';
-import { limitUnverified } from './releases/limit-unverified';
+import type { LockVersion } from './releases/admit/admit-upload';
+import { cleanStaging } from './releases/store/clean-staging';
+import { limitUnverified } from './releases/receive/limit-unverified';
 import { loadProducts, type Products } from './releases/load-products';
-import { lockRelease } from './releases/lock-release';
-import { lockVersionInDatabase } from './releases/lock-version-in-database';
+import { lockRelease } from './releases/admit/lock-release';
+import { lockVersionInDatabase } from './releases/admit/lock-version-in-database';
 import { postRelease } from './releases/post-release';
 import { createReleaseMetrics } from './releases/release-metrics';
-import { serveReleaseListing } from './releases/serve-release-listing';
+import { serveReleaseListing } from './releases/listing/serve-release-listing';
 
 export interface AppDeps {
   config: ConfigOf<typeof settings>;

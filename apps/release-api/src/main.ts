@@ -2,7 +2,7 @@ import { startMain } from '@devops/cli';
 import { serveUntilSignalled } from '@devops/http-service';
 import { createApp } from './app';
 import { settings } from './config';
-import { scriptEnvironment } from './script-environment';
+import { scriptEnvironment } from './releases/script/script-environment';
 
 startMain({
   name: 'release-api',

@@ -1,4 +1,4 @@
-import { freeBodyChunks } from '../src/releases/free-body-chunks';
+import { freeBodyChunks } from '../src/releases/store/free-body-chunks';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

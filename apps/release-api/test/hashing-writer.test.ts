@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { HashingWriter, NotGzipError } from '../src/releases/hashing-writer';
+import { HashingWriter, NotGzipError } from '../src/releases/store/hashing-writer';
 import { tempDir } from './helpers';
 
 /** Uneven chunk sizes (1 byte to ~200 KiB) so batches never line up with chunks. */

@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { scriptEnvironment } from '../src/script-environment';
+import { scriptEnvironment } from '../src/releases/script/script-environment';
 import { SECRET, gzipData, releaseParts, tempDir, upload } from './helpers';
 
 const MAIN = path.join(__dirname, '../dist/main.js');

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
-import { watchBodyProgress } from '../src/releases/watch-body-progress';
+import { watchBodyProgress } from '../src/releases/receive/watch-body-progress';
 
 /** A request body stand-in: a stream with IncomingMessage's `complete` flag. */
 function fakeRequest(): PassThrough & { complete: boolean } {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, type ConfigProblem } from '@devops/errors';
-import { FIELD_NAME } from './validate-fields';
+import { FIELD_NAME } from './receive/validate-fields';
 
 export interface Product {
   requiredFields: string[];

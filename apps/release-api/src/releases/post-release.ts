@@ -1,12 +1,12 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { describeError } from '@devops/errors';
 import { closeRefusedRequest, requestLog } from '@devops/http-service';
-import type { LockVersion } from './admit-upload';
+import type { LockVersion } from './admit/admit-upload';
 import { createCleanups } from './cleanups';
-import { completeRelease } from './complete-release';
-import type { UnverifiedGate } from './limit-unverified';
+import { completeRelease } from './publish/complete-release';
+import type { UnverifiedGate } from './receive/limit-unverified';
 import type { Products } from './load-products';
-import { receiveUpload } from './receive-upload';
+import { receiveUpload } from './receive/receive-upload';
 import type { Outcome } from './refusals';
 import type { ReleaseMetrics } from './release-metrics';
 

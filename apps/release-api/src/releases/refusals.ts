@@ -1,4 +1,4 @@
-import type { FieldProblem } from './validate-fields';
+import type { FieldProblem } from './receive/validate-fields';
 
 /** A finished answer to an upload: status, JSON body, and the metrics label. */
 export interface Outcome {

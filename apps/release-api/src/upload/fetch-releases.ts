@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { TemporaryError } from '@devops/errors';
-import type { ReleaseSummary } from '../releases/summarize-release';
+import type { ReleaseSummary } from '../releases/listing/summarize-release';
 
 function getPage(url: URL, secret: string): Promise<{ status: number; body: string; next: string }> {
   const client = url.protocol === 'https:' ? https : http;

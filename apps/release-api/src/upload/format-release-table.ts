@@ -1,4 +1,4 @@
-import type { ReleaseSummary } from '../releases/summarize-release';
+import type { ReleaseSummary } from '../releases/listing/summarize-release';
 
 function size(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

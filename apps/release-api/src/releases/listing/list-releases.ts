@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { readReleaseRecord, versionDir, type ReleaseRecord } from './release-record';
-import { NAME } from './validate-fields';
+import { readReleaseRecord, versionDir, type ReleaseRecord } from '../publish/release-record';
+import { NAME } from '../receive/validate-fields';
 
 async function subfolders(dir: string): Promise<string[]> {
   try {

@@ -2,11 +2,11 @@ import path from 'node:path';
 import { ConflictError } from '@devops/errors';
 import type { Logger } from '@devops/logger';
 import { publishRelease } from './publish-release';
-import type { Received } from './receive-upload';
-import { checksumMismatch, conflict, type Outcome } from './refusals';
+import type { Received } from '../receive/receive-upload';
+import { checksumMismatch, conflict, type Outcome } from '../refusals';
 import { artifactName, describeRelease, versionDir, type ReleaseRecord } from './release-record';
-import type { ReleaseMetrics } from './release-metrics';
-import { runProductScript } from './run-product-script';
+import type { ReleaseMetrics } from '../release-metrics';
+import { runProductScript } from '../script/run-product-script';
 import { writeReleaseRecord } from './write-release-record';
 
 export interface CompleteDeps {

@@ -1,5 +1,5 @@
 import { artifactName, type ReleaseRecord } from './release-record';
-import { envKey } from './validate-fields';
+import { envKey } from '../receive/validate-fields';
 
 /**
  * The `RELEASE_<KEY>` entries of a release, in SPEC order: the base ones

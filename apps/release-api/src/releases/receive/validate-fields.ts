@@ -1,4 +1,4 @@
-import type { Product } from './load-products';
+import type { Product } from '../load-products';
 
 export const NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 export const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;

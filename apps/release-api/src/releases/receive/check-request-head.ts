@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { bearerToken, secretMatches } from './check-secret';
-import { badRequest, tooLarge, unauthorized, UploadRefused } from './refusals';
+import { badRequest, tooLarge, unauthorized, UploadRefused } from '../refusals';
 
 /** Room for the multipart framing and up to 100 fields of 4 KiB on top of the artifact. */
 export const FIELDS_ALLOWANCE = 1024 * 1024;

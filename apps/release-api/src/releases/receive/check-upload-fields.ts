@@ -1,5 +1,5 @@
-import type { Product, Products } from './load-products';
-import { badRequest, unknownProduct, UploadRefused } from './refusals';
+import type { Product, Products } from '../load-products';
+import { badRequest, unknownProduct, UploadRefused } from '../refusals';
 import { validateFields, type ReceivedField, type ReleaseFields } from './validate-fields';
 
 /**

@@ -1,13 +1,13 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { describeError } from '@devops/errors';
 import { requestLog } from '@devops/http-service';
-import { bearerToken, secretMatches } from './check-secret';
+import { bearerToken, secretMatches } from '../receive/check-secret';
 import { listReleases } from './list-releases';
 import { paginate } from './paginate';
-import { readReleaseRecord, versionDir } from './release-record';
-import { unauthorized } from './refusals';
+import { readReleaseRecord, versionDir } from '../publish/release-record';
+import { unauthorized } from '../refusals';
 import { summarizeRelease } from './summarize-release';
-import { NAME } from './validate-fields';
+import { NAME } from '../receive/validate-fields';
 
 export const DEFAULT_PER_PAGE = 20;
 export const MAX_PER_PAGE = 100;

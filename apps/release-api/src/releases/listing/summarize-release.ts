@@ -1,4 +1,4 @@
-import type { ReleaseRecord } from './release-record';
+import type { ReleaseRecord } from '../publish/release-record';
 
 /** One entry of the listing: what was published and how its script went. */
 export interface ReleaseSummary {

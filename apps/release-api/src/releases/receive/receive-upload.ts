@@ -1,18 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '@devops/logger';
-import { admitUpload, type Admission, type LockVersion } from './admit-upload';
+import { admitUpload, type Admission, type LockVersion } from '../admit/admit-upload';
 import { checkRequestHead } from './check-request-head';
 import { checkUploadFields } from './check-upload-fields';
-import type { Cleanups } from './cleanups';
+import type { Cleanups } from '../cleanups';
 import { expectEndOfBody } from './expect-end-of-body';
 import type { UnverifiedGate } from './limit-unverified';
-import type { Product, Products } from './load-products';
+import type { Product, Products } from '../load-products';
 import { readFieldsUntilFile } from './read-fields-until-file';
 import { readParts, type PartReader } from './read-parts';
-import type { ReceivedFile } from './receive-file';
-import { busy, UploadAborted, UploadRefused, type Outcome } from './refusals';
-import type { ReleaseMetrics } from './release-metrics';
-import { storeUpload } from './store-upload';
+import type { ReceivedFile } from '../store/receive-file';
+import { busy, UploadAborted, UploadRefused, type Outcome } from '../refusals';
+import type { ReleaseMetrics } from '../release-metrics';
+import { storeUpload } from '../store/store-upload';
 import type { ReleaseFields } from './validate-fields';
 import { watchBodyProgress } from './watch-body-progress';
 

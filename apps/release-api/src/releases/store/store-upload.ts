@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Cleanups } from './cleanups';
-import type { FileStream } from './read-parts';
+import type { Cleanups } from '../cleanups';
+import type { FileStream } from '../receive/read-parts';
 import { NotGzipError, receiveFile, type ReceivedFile } from './receive-file';
-import { badRequest, tooLarge, UploadRefused } from './refusals';
-import type { ReleaseFields } from './validate-fields';
-import { RELEASE_DIR_MODE } from './write-release-record';
+import { badRequest, tooLarge, UploadRefused } from '../refusals';
+import type { ReleaseFields } from '../receive/validate-fields';
+import { RELEASE_DIR_MODE } from '../publish/write-release-record';
 
 /** Name of a staging folder: host and pid let a restarted service remove its own leftovers. */
 export function stagingName(): string {

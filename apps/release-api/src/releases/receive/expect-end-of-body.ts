@@ -1,5 +1,5 @@
 import type { PartReader } from './read-parts';
-import { badRequest, UploadRefused } from './refusals';
+import { badRequest, UploadRefused } from '../refusals';
 
 /** After the file part, only the end of the body may come: a field or a second file is 400. */
 export async function expectEndOfBody(parts: PartReader): Promise<void> {

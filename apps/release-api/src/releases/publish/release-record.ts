@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ScriptResult } from './run-release-script';
+import type { ScriptResult } from '../script/run-release-script';
 
 /** What release.json holds. */
 export interface ReleaseRecord {

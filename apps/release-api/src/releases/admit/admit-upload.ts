@@ -1,8 +1,8 @@
 import { TemporaryError } from '@devops/errors';
-import type { Cleanups } from './cleanups';
-import { conflict, lockUnavailable, UploadRefused } from './refusals';
-import { readReleaseRecord, versionDir, type ReleaseRecord } from './release-record';
-import type { ReleaseFields } from './validate-fields';
+import type { Cleanups } from '../cleanups';
+import { conflict, lockUnavailable, UploadRefused } from '../refusals';
+import { readReleaseRecord, versionDir, type ReleaseRecord } from '../publish/release-record';
+import type { ReleaseFields } from '../receive/validate-fields';
 
 /** Takes the per-version lock; resolves undefined when another upload holds it. */
 export type LockVersion = (product: string, version: string) => Promise<(() => Promise<void>) | undefined>;

@@ -1,6 +1,6 @@
 import { secretMatches } from './check-secret';
 import type { FileStream, PartReader } from './read-parts';
-import { badRequest, unauthorized, UploadRefused } from './refusals';
+import { badRequest, unauthorized, UploadRefused } from '../refusals';
 import { MAX_FIELD_BYTES, validateFields, type ReceivedField } from './validate-fields';
 
 /** Bytes of field names and values read before a valid secret has arrived; past it, 401. */

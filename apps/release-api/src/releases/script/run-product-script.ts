@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { Logger } from '@devops/logger';
-import { releaseEnvEntries } from './release-env-entries';
-import { artifactName, versionDir, type ReleaseRecord } from './release-record';
-import type { ReleaseMetrics } from './release-metrics';
+import { releaseEnvEntries } from '../publish/release-env-entries';
+import { artifactName, versionDir, type ReleaseRecord } from '../publish/release-record';
+import type { ReleaseMetrics } from '../release-metrics';
 import { runReleaseScript, scriptSucceeded } from './run-release-script';
-import { writeReleaseRecord } from './write-release-record';
+import { writeReleaseRecord } from '../publish/write-release-record';
 
 /**
  * Runs the product's script for a stored release and records the result in

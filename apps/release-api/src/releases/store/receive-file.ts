@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HashingWriter, NotGzipError } from './hashing-writer';
-import { RELEASE_FILE_MODE } from './write-release-record';
+import { RELEASE_FILE_MODE } from '../publish/write-release-record';
 
 export { NotGzipError };
 

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { MAX_FIELD_BYTES } from './validate-fields';
-import { badRequest, UploadRefused, type Outcome } from './refusals';
+import { badRequest, UploadRefused, type Outcome } from '../refusals';
 
 /** A file part's stream; `truncated` once busboy cut it at the size limit. */
 export type FileStream = Readable & { truncated?: boolean };
