@@ -1,5 +1,5 @@
 // Copies one Freshdesk attachment into GitLab's uploads with the bridge's own code
-// (dist/escalation/copy-attachment.js over the real clients), in its own process, and
+// (dist/copy/copy-attachment.js over the real clients), in its own process, and
 // prints how much the process's peak resident memory (VmHWM) grew during the copy.
 // Used by test/attachment-memory.test.ts and bench/escalation.bench.cjs.
 // Run with --expose-gc, it collects garbage every 10 ms during the copy, so VmHWM shows what the
@@ -11,7 +11,7 @@ const { Writable } = require('node:stream');
 const { createFreshdesk } = require('@devops/freshdesk');
 const { createGitLab } = require('@devops/gitlab');
 const { createLogger } = require('@devops/logger');
-const { copyAttachment } = require('../dist/escalation/copy-attachment.js');
+const { copyAttachment } = require('../dist/copy/copy-attachment.js');
 
 function statusKb(field) {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));

@@ -1,9 +1,9 @@
-import type { Conversation, Ticket } from '../src/escalation/model';
-import { buildConversationNote } from '../src/escalation/build-conversation-note';
-import { buildIssueDescription, buildIssueTitle } from '../src/escalation/build-issue-description';
-import { convertHtmlToMarkdown } from '../src/escalation/convert-html-to-markdown';
-import { conversationIdFromMarker, hasTicketMarker, ticketIdFromMarker } from '../src/escalation/markers';
-import { truncateMarkdown } from '../src/escalation/truncate-markdown';
+import type { Conversation, Ticket } from '../src/render/model';
+import { buildConversationNote } from '../src/render/build-conversation-note';
+import { buildIssueDescription, buildIssueTitle } from '../src/render/build-issue-description';
+import { convertHtmlToMarkdown } from '../src/render/convert-html-to-markdown';
+import { conversationIdFromMarker, hasTicketMarker, ticketIdFromMarker } from '../src/render/markers';
+import { truncateMarkdown } from '../src/render/truncate-markdown';
 
 function ticket(over: Partial<Ticket> = {}): Ticket {
   return {

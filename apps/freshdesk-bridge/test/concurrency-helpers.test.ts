@@ -1,5 +1,5 @@
-import { createNotePacer } from '../src/escalation/create-note-pacer';
-import { createTicketLocks } from '../src/escalation/create-ticket-locks';
+import { createNotePacer } from '../src/copy/create-note-pacer';
+import { createTicketLocks } from '../src/records/create-ticket-locks';
 import { parseEscalationRequest, BadRequest } from '../src/http/parse-escalation-request';
 
 describe('createTicketLocks', () => {

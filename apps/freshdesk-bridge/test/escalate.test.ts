@@ -1,4 +1,4 @@
-import { conversationIdFromMarker } from '../src/escalation/markers';
+import { conversationIdFromMarker } from '../src/render/markers';
 import { readJson, startBridge, type Bridge } from './helpers/start-bridge';
 import { seedTicket, sourceSha256 } from './helpers/seed-ticket';
 

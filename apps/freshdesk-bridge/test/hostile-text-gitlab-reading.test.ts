@@ -6,9 +6,9 @@ import {
   renderMarkdown,
   visibleText,
 } from '@devops/testkit';
-import { convertHtmlToMarkdown } from '../src/escalation/convert-html-to-markdown';
-import { MAX_TEXT_CHARS } from '../src/escalation/truncate-markdown';
-import { ticketMarker, conversationMarker } from '../src/escalation/markers';
+import { convertHtmlToMarkdown } from '../src/render/convert-html-to-markdown';
+import { MAX_TEXT_CHARS } from '../src/render/truncate-markdown';
+import { ticketMarker, conversationMarker } from '../src/render/markers';
 import { readJson, startBridge, type Bridge } from './helpers/start-bridge';
 
 let b: Bridge;

@@ -1,5 +1,5 @@
 import { htmlComments, liveMentions, quickActions, renderMarkdown, visibleText } from '@devops/testkit';
-import { conversationMarker, ticketMarker } from '../src/escalation/markers';
+import { conversationMarker, ticketMarker } from '../src/render/markers';
 import { readJson, startBridge, type Bridge } from './helpers/start-bridge';
 
 /** The lines of `text` outside its fenced code blocks (``` fences, closed by a fence as long). */

@@ -1,4 +1,4 @@
-import { normalizeContentType } from '../src/escalation/normalize-content-type';
+import { normalizeContentType } from '../src/copy/normalize-content-type';
 
 describe('normalizeContentType: type/subtype or nothing', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { startGitLabDouble } from '@devops/testkit';
-import { conversationIdFromMarker } from '../src/escalation/markers';
+import { conversationIdFromMarker } from '../src/render/markers';
 import { readJson, startBridge, type Bridge } from './helpers/start-bridge';
 import { seedTicket } from './helpers/seed-ticket';
 

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { startFreshdeskDouble, startGitLabDouble, startPostgres, type PostgresServer } from '@devops/testkit';
-import { conversationIdFromMarker } from '../src/escalation/markers';
+import { conversationIdFromMarker } from '../src/render/markers';
 import { readJson, startBridge, type Bridge } from './helpers/start-bridge';
 import { seedTicket } from './helpers/seed-ticket';
 

@@ -6,7 +6,7 @@ import {
   type GitLabDouble,
 } from '@devops/testkit';
 import { spawnWebhookService, waitFor, type SpawnedService } from '@devops/webhook-harness';
-import { conversationIdFromMarker } from '../src/escalation/markers';
+import { conversationIdFromMarker } from '../src/render/markers';
 import { API_KEY } from './helpers/start-bridge';
 import { seedTicket } from './helpers/seed-ticket';
 

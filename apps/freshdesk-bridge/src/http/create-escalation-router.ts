@@ -1,9 +1,9 @@
 import express, { Router } from 'express';
 import { requestLog } from '@devops/http-service';
-import { dryRunEscalation, escalateTicket, type EscalationDeps } from '../escalation/escalate-ticket';
-import type { LookupCache } from '../escalation/create-lookup-cache';
-import { lookUpEscalation } from '../escalation/look-up-escalation';
-import { UnknownTicketError } from '../escalation/unknown-ticket-error';
+import { dryRunEscalation, escalateTicket, type EscalationDeps } from '../escalate/escalate-ticket';
+import type { LookupCache } from '../escalate/create-lookup-cache';
+import { lookUpEscalation } from '../escalate/look-up-escalation';
+import { UnknownTicketError } from '../escalate/unknown-ticket-error';
 import { checkApiKey } from './check-api-key';
 import { BadRequest, parseEscalationRequest, parseTicketId } from './parse-escalation-request';
 import { sendError } from './send-error';

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { ConflictError, PermanentError, TemporaryError, describeError } from '@devops/errors';
 import { requestLog } from '@devops/http-service';
-import { UnknownTicketError } from '../escalation/unknown-ticket-error';
+import { UnknownTicketError } from '../escalate/unknown-ticket-error';
 import { BadRequest } from './parse-escalation-request';
 
 /**

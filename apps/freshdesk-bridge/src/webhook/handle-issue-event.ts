@@ -1,9 +1,9 @@
 import type { FreshdeskPort } from '@devops/freshdesk';
 import { NotFoundError } from '@devops/errors';
 import type { EventHandler, HandlerContext, IssuePayload } from '@devops/webhooks';
-import { buildIssueEventNote, hasIssueEventNote, issueEventSentence } from '../escalation/bridge-notes';
-import type { BridgeMetrics } from '../escalation/create-bridge-metrics';
-import { ticketIdFromMarker } from '../escalation/markers';
+import { buildIssueEventNote, hasIssueEventNote, issueEventSentence } from '../render/bridge-notes';
+import type { BridgeMetrics } from '../metrics/create-bridge-metrics';
+import { ticketIdFromMarker } from '../render/markers';
 
 const ACTIONS = { close: 'closed', reopen: 'reopened' } as const;
 

@@ -1,6 +1,6 @@
 import type { GitLabPort, Issue, ProjectRef } from '@devops/gitlab';
-import { hasTicketMarker } from './markers';
-import type { Ticket } from './model';
+import { hasTicketMarker } from '../render/markers';
+import type { Ticket } from '../render/model';
 
 /**
  * The issue a ticket was escalated to, or null: first the issue recorded in

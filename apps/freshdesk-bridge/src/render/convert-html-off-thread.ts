@@ -34,6 +34,6 @@ export async function convertHtmlOffThread(html: string): Promise<string> {
 function compiledConverter(): string | undefined {
   return [
     path.join(__dirname, 'convert-html-to-markdown.js'),
-    path.join(__dirname, '..', '..', 'dist', 'escalation', 'convert-html-to-markdown.js'),
+    path.join(__dirname, '..', '..', 'dist', 'render', 'convert-html-to-markdown.js'),
   ].find((file) => existsSync(file));
 }

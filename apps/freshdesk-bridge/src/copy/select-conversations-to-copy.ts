@@ -1,5 +1,5 @@
-import { isBridgeNote } from './bridge-notes';
-import type { Conversation } from './model';
+import { isBridgeNote } from '../render/bridge-notes';
+import type { Conversation } from '../render/model';
 
 /** Conversations to copy: not the bridge's own notes, oldest first (ties by id). */
 export function selectConversationsToCopy(conversations: Conversation[]): Conversation[] {

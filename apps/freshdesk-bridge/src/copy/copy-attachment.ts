@@ -3,8 +3,8 @@ import type { GitLabPort, ProjectRef } from '@devops/gitlab';
 import { PermanentError, RefusedError, describeError } from '@devops/errors';
 import { AttachmentLinkExpiredError, type FreshdeskPort } from '@devops/freshdesk';
 import type { Logger } from '@devops/logger';
-import { formatBytes } from './format-attachment-list';
-import type { AttachmentOutcome, Attachment } from './model';
+import { formatBytes } from '../render/format-attachment-list';
+import type { AttachmentOutcome, Attachment } from '../render/model';
 import { normalizeContentType } from './normalize-content-type';
 
 export interface CopyAttachmentDeps {

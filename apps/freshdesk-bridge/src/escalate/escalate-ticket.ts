@@ -1,23 +1,23 @@
 import { NotFoundError } from '@devops/errors';
 import type { GitLabPort, Issue, ProjectRef } from '@devops/gitlab';
 import type { Logger } from '@devops/logger';
-import { buildEscalatedNote, hasEscalatedNote } from './bridge-notes';
-import { buildConversationNote } from './build-conversation-note';
-import { buildIssueDescription, buildIssueTitle } from './build-issue-description';
-import { convertHtmlOffThread } from './convert-html-off-thread';
-import { collectAttachmentHosts } from './collect-attachment-hosts';
-import { copyAttachment } from './copy-attachment';
-import type { BridgeMetrics } from './create-bridge-metrics';
-import type { NotePacer } from './create-note-pacer';
-import type { TicketLocks } from './create-ticket-locks';
-import type { EscalationRecords } from './escalation-records';
+import { buildEscalatedNote, hasEscalatedNote } from '../render/bridge-notes';
+import { buildConversationNote } from '../render/build-conversation-note';
+import { buildIssueDescription, buildIssueTitle } from '../render/build-issue-description';
+import { convertHtmlOffThread } from '../render/convert-html-off-thread';
+import { collectAttachmentHosts } from '../copy/collect-attachment-hosts';
+import { copyAttachment } from '../copy/copy-attachment';
+import type { BridgeMetrics } from '../metrics/create-bridge-metrics';
+import type { NotePacer } from '../copy/create-note-pacer';
+import type { TicketLocks } from '../records/create-ticket-locks';
+import type { EscalationRecords } from '../records/escalation-records';
 import { findEscalatedIssue } from './find-escalated-issue';
-import { findFreshAttachment } from './find-fresh-attachment';
+import { findFreshAttachment } from '../copy/find-fresh-attachment';
 import type { FreshdeskPort } from '@devops/freshdesk';
-import { conversationIdFromMarker } from './markers';
-import type { AttachmentOutcome, Conversation, SkippedAttachment, Ticket, Attachment } from './model';
+import { conversationIdFromMarker } from '../render/markers';
+import type { AttachmentOutcome, Conversation, SkippedAttachment, Ticket, Attachment } from '../render/model';
 import { previewEscalation, type EscalationPreview } from './preview-escalation';
-import { selectConversationsToCopy } from './select-conversations-to-copy';
+import { selectConversationsToCopy } from '../copy/select-conversations-to-copy';
 import { UnknownTicketError } from './unknown-ticket-error';
 
 export interface EscalationDeps {

@@ -1,4 +1,4 @@
-import type { Conversation, Ticket } from './model';
+import type { Conversation, Ticket } from '../render/model';
 
 /** The hosts Freshdesk's API named attachments on for this ticket: the only ones downloads may reach. */
 export function collectAttachmentHosts(ticket: Ticket, conversations: Conversation[]): Set<string> {

@@ -1,8 +1,8 @@
 import type { Issue } from '@devops/gitlab';
-import { formatBytes } from './format-attachment-list';
-import { buildIssueDescription, buildIssueTitle } from './build-issue-description';
-import { selectConversationsToCopy } from './select-conversations-to-copy';
-import type { AttachmentOutcome, Conversation, SkippedAttachment, Ticket, Attachment } from './model';
+import { formatBytes } from '../render/format-attachment-list';
+import { buildIssueDescription, buildIssueTitle } from '../render/build-issue-description';
+import { selectConversationsToCopy } from '../copy/select-conversations-to-copy';
+import type { AttachmentOutcome, Conversation, SkippedAttachment, Ticket, Attachment } from '../render/model';
 
 export interface EscalationPreview {
   dryRun: true;

@@ -1,6 +1,6 @@
 import type { FreshdeskPort } from '@devops/freshdesk';
 import { collectAttachmentHosts } from './collect-attachment-hosts';
-import type { Attachment } from './model';
+import type { Attachment } from '../render/model';
 
 /**
  * The attachment as a fresh read of its ticket names it now (Freshdesk hands
