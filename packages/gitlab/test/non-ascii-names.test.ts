@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { GitLabDouble } from '@devops/testkit';
 import type { GitLabPort } from '../src';
 import { setup } from './helpers';
@@ -30,5 +31,20 @@ describe('reading a file at a branch whose name is not plain ASCII', () => {
     expect(await client.readFile('группа/проект', 'версия/VERSION', '日本/feature')).toBe('1.2.3\n');
     expect(await client.readFile(p.id, 'версия/VERSION', '日本/other')).toBeNull();
     expect(gitlab.requests.map((r) => r.status)).toEqual([200, 404]);
+  });
+});
+
+describe('uploading a file whose name is not plain ASCII', () => {
+  it.each([
+    ['отчёт 日本.txt', 'отчёт_日本.txt'],
+    ['Жа😀.log', 'Жа_.log'],
+    ['café+1.txt', 'café+1.txt'],
+  ])('%j is stored as %j (its UTF-8 name read as UTF-8, sanitized like GitLab)', async (name, stored) => {
+    const p = gitlab.addProject({ path: 'g/p' });
+    const upload = await client.uploadFile(p.id, { filename: name, content: () => Readable.from(['x\n']) });
+    const record = gitlab.state(p.id).uploads[0]!;
+    expect(record.filename).toBe(stored);
+    expect(upload.url).toBe(`/uploads/${record.secret}/${stored}`);
+    expect(gitlab.requests.map((r) => r.status)).toEqual([201]);
   });
 });
