@@ -35,9 +35,9 @@ describe("issue 22's branch names act when posted raw", () => {
 });
 
 describe('version-check quotes branch names as text', () => {
-  // Жа@root and 日本@… (characters above U+00FF) are left out here: with them the delivery is never
-  // processed within 30 s (a separate defect, reported; not a text-escaping one: café@all passes).
-  it.each([...hostileBranches, ...asGitLabReads.filter((b) => [...b].every((c) => c.charCodeAt(0) <= 0xff))])(
+  // Жа@root and 日本@… (characters above U+00FF) once never finished: the GitLab double answered the
+  // raw-file read 500 (Node refused X-Gitlab-Ref), so the port retried it as temporary for a day.
+  it.each([...hostileBranches, ...asGitLabReads])(
     'source branch %j: the thread does nothing in GitLab and names it as written',
     async (branch) => {
       h = await startHarness();

@@ -48,13 +48,13 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
+  const bytes = Buffer.from(JSON.stringify(body), 'utf8');
   res.writeHead(status, {
     'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(text)),
-    ...headers,
+    'content-length': String(bytes.length),
+    ...toWireHeaders(headers),
   });
-  res.end(text);
+  res.end(bytes);
 }
 
 export function sendText(
@@ -63,12 +63,27 @@ export function sendText(
   text: string,
   headers: Record<string, string> = {},
 ): void {
+  const bytes = Buffer.from(text, 'utf8');
   res.writeHead(status, {
     'content-type': 'text/plain; charset=utf-8',
-    'content-length': String(Buffer.byteLength(text)),
-    ...headers,
+    'content-length': String(bytes.length),
+    ...toWireHeaders(headers),
   });
-  res.end(text);
+  res.end(bytes);
+}
+
+/**
+ * Header values as GitLab (Rails on Puma) sends them: the UTF-8 bytes of the value as they are
+ * (`X-Gitlab-Ref: 日本/feature` goes out as E6 97 A5 …). Node refuses a header string with a character
+ * above U+00FF (ERR_INVALID_CHAR), so each value is given as the latin1 string of its UTF-8 bytes; the
+ * body is then sent as a Buffer, because with a string body Node writes the header block in the body's
+ * encoding (UTF-8), which would encode those bytes a second time.
+ */
+export function toWireHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers))
+    out[name] = Buffer.from(value, 'utf8').toString('latin1');
+  return out;
 }
 
 /** Reads a JSON or form-urlencoded body (everything except multipart). */

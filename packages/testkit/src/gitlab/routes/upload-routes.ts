@@ -21,7 +21,8 @@ function receiveFile(req: import('node:http').IncomingMessage, keep: number): Pr
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers });
+      // The part's filename is taken as UTF-8, as GitLab (Workhorse, Rack) does; busboy's default is latin1.
+      parser = busboy({ headers: req.headers, defParamCharset: 'utf8' });
     } catch {
       reject(apiError(400, '400 (Bad request) "file" not given'));
       return;
@@ -81,7 +82,7 @@ export const uploadRoutes: Route[] = [
       const upload: UploadRecord = {
         id: store.nextUploadId(),
         secret: randomBytes(16).toString('hex'),
-        filename: file.filename.replace(/[^\w.-]/g, '_'),
+        filename: sanitizeFilename(file.filename),
         size: file.size,
         sha256: file.sha256,
         contentType: file.contentType,
@@ -95,3 +96,14 @@ export const uploadRoutes: Route[] = [
     { streamsBody: true },
   ),
 ];
+
+/**
+ * CarrierWave's SanitizedFile (GitLab's uploads): the base name, every character but a word character
+ * (Unicode letters, marks, digits, `_`: Ruby's [:word:]), `.`, `-` and `+` replaced by `_`.
+ */
+function sanitizeFilename(name: string): string {
+  const base = name.replace(/\\/g, '/').split('/').pop() ?? '';
+  const clean = base.replace(/[^\p{L}\p{M}\p{Nd}\p{Pc}.+-]/gu, '_');
+  if (clean === '') return 'unnamed';
+  return /^\.+$/.test(clean) ? `_${clean}` : clean;
+}
