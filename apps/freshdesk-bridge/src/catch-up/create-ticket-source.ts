@@ -1,7 +1,7 @@
 import type { CatchUpSource, Change, ChangeKey, ChangeKeys, PassPorts } from '@devops/catch-up';
 import type { ChangedIssue } from '@devops/gitlab';
 import type { EventHandler, IssuePayload } from '@devops/webhooks';
-import { ticketIdFromMarker } from '../escalation/markers';
+import { ticketIdFromMarker } from '../render/markers';
 
 /** An ISO or GitLab-webhook time ("2017-09-15 16:52:00 UTC") as whole seconds, the same either way. */
 function seconds(at: string | null | undefined): string {
