@@ -1,6 +1,27 @@
 import { startFreshdeskDouble } from './freshdesk';
 import { seedDemo } from './gitlab/seed-demo';
 import { startGitLabDouble } from './gitlab/start-gitlab-double';
+import type { StrictnessOptions } from './strict/record-unknown-routes';
+
+/**
+ * A running double serves whoever calls it (`pnpm start`, the demo): a route it does not implement is
+ * answered as the real API would and logged loudly on stderr, never a failure.
+ */
+function logUnknownRoutes(double: string): StrictnessOptions {
+  return {
+    allowUnknownRoutes: true,
+    onUnknownRequest: ({ method, path }) =>
+      process.stderr.write(
+        `${JSON.stringify({
+          level: 'warn',
+          msg: `UNKNOWN ROUTE: the ${double} double does not implement ${method} ${path}; answered as ${double} answers an unknown route`,
+          double,
+          method,
+          path,
+        })}\n`,
+      ),
+  };
+}
 
 /**
  * `node packages/testkit/dist/main.js`: starts the GitLab and Freshdesk doubles
@@ -11,9 +32,13 @@ import { startGitLabDouble } from './gitlab/start-gitlab-double';
 async function main(): Promise<void> {
   const port = Number(process.env.GITLAB_DOUBLE_PORT ?? 0);
   const token = process.env.GITLAB_DOUBLE_TOKEN || undefined;
-  const gitlab = await startGitLabDouble({ port, ...(token ? { token } : {}) });
+  const gitlab = await startGitLabDouble({
+    port,
+    ...(token ? { token } : {}),
+    ...logUnknownRoutes('GitLab'),
+  });
   const seed = seedDemo(gitlab);
-  const freshdesk = await startFreshdeskDouble();
+  const freshdesk = await startFreshdeskDouble(logUnknownRoutes('Freshdesk'));
   const ticket = freshdesk.addTicket({
     subject: 'Export to PDF crashes the server',
     description: '<p>When I export the <b>monthly report</b>, the server crashes.</p>',
