@@ -1,27 +1,7 @@
 import { startFreshdeskDouble } from './freshdesk';
 import { seedDemo } from './gitlab/seed-demo';
 import { startGitLabDouble } from './gitlab/start-gitlab-double';
-import type { StrictnessOptions } from './strict/record-unknown-routes';
-
-/**
- * A running double serves whoever calls it (`pnpm start`, the demo): a route it does not implement is
- * answered as the real API would and logged loudly on stderr, never a failure.
- */
-function logUnknownRoutes(double: string): StrictnessOptions {
-  return {
-    allowUnknownRoutes: true,
-    onUnknownRequest: ({ method, path }) =>
-      process.stderr.write(
-        `${JSON.stringify({
-          level: 'warn',
-          msg: `UNKNOWN ROUTE: the ${double} double does not implement ${method} ${path}; answered as ${double} answers an unknown route`,
-          double,
-          method,
-          path,
-        })}\n`,
-      ),
-  };
-}
+import { logUnknownRoutes } from './strict/log-unknown-routes';
 
 /**
  * `node packages/testkit/dist/main.js`: starts the GitLab and Freshdesk doubles
