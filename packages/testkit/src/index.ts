@@ -6,6 +6,8 @@ export {
 } from './gitlab/start-gitlab-double';
 export type { FaultSpec } from './gitlab/faults';
 export type { GitLabChanges } from './gitlab/change-gitlab-state';
+export type { StrictnessOptions, UnknownRequest } from './strict/record-unknown-routes';
+export { logUnknownRoutes } from './strict/log-unknown-routes';
 export type { WebhookDelivery } from './gitlab/send-webhook';
 export type * from './gitlab/model';
 export type { MemberInput, MemberRecord } from './gitlab/member-book';

@@ -1,6 +1,7 @@
 import { startFreshdeskDouble } from './freshdesk';
 import { seedDemo } from './gitlab/seed-demo';
 import { startGitLabDouble } from './gitlab/start-gitlab-double';
+import { logUnknownRoutes } from './strict/log-unknown-routes';
 
 /**
  * `node packages/testkit/dist/main.js`: starts the GitLab and Freshdesk doubles
@@ -11,9 +12,13 @@ import { startGitLabDouble } from './gitlab/start-gitlab-double';
 async function main(): Promise<void> {
   const port = Number(process.env.GITLAB_DOUBLE_PORT ?? 0);
   const token = process.env.GITLAB_DOUBLE_TOKEN || undefined;
-  const gitlab = await startGitLabDouble({ port, ...(token ? { token } : {}) });
+  const gitlab = await startGitLabDouble({
+    port,
+    ...(token ? { token } : {}),
+    ...logUnknownRoutes('GitLab'),
+  });
   const seed = seedDemo(gitlab);
-  const freshdesk = await startFreshdeskDouble();
+  const freshdesk = await startFreshdeskDouble(logUnknownRoutes('Freshdesk'));
   const ticket = freshdesk.addTicket({
     subject: 'Export to PDF crashes the server',
     description: '<p>When I export the <b>monthly report</b>, the server crashes.</p>',

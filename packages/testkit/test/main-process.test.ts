@@ -2,11 +2,13 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 
 describe('node packages/testkit/dist/main.js', () => {
-  it('[slow] prints both doubles with credentials that work, and stops on SIGTERM', async () => {
+  it('[slow] prints both doubles with credentials that work, logs an unknown route without failing, and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, [path.join(__dirname, '../dist/main.js')], {
       env: { PATH: process.env.PATH ?? '' },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const line = await new Promise<string>((resolve) => {
       let out = '';
@@ -33,6 +35,23 @@ describe('node packages/testkit/dist/main.js', () => {
       headers: { Authorization: `Basic ${Buffer.from(`${info.freshdesk.apiKey}:X`).toString('base64')}` },
     });
     expect(ticket.status).toBe(200);
+
+    const unknown = await fetch(
+      `${info.gitlab.url}/api/v4/projects/1/pipelines?private_token=${info.gitlab.token}`,
+    );
+    expect([unknown.status, await unknown.json()]).toEqual([404, { error: '404 Not Found' }]);
+    const deadline = Date.now() + 10_000;
+    while (!stderr.includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const logged = JSON.parse(stderr.split('\n')[0]!) as Record<string, unknown>;
+    expect(logged).toMatchObject({
+      level: 'warn',
+      double: 'GitLab',
+      method: 'GET',
+      path: '/api/v4/projects/1/pipelines',
+    });
+    expect(logged.msg).toContain('UNKNOWN ROUTE');
+    expect(stderr).not.toContain(info.gitlab.token);
+
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });

@@ -8,6 +8,8 @@ export interface ApiAnswer {
   headers?: Record<string, string>;
   /** Extra API credits this call costs (each include costs one). */
   extraCredits?: number;
+  /** No route of the double matched (a missing ticket is not this). */
+  unknownRoute?: boolean;
 }
 
 export interface ApiRequest {
@@ -190,22 +192,41 @@ function updateTicket(store: FreshdeskStore, id: number, r: ApiRequest): ApiAnsw
   return { status: 200, body: renderTicket(ticket) };
 }
 
-/** Routes `/api/v2/...` the way Freshdesk answers them; undefined for paths it does not serve. */
-export function answerApi(store: FreshdeskStore, r: ApiRequest): ApiAnswer {
-  const path = r.url.pathname.replace(/\/+$/, '');
+/** One of the API routes the double implements. */
+export interface ApiRoute {
+  kind: 'view' | 'update' | 'conversations' | 'notes';
+  ticketId: number;
+}
+
+/**
+ * Which route of the double `method path` is; otherwise what Freshdesk answers (its docs: "404 Requested
+ * Resource not Found" for an invalid URL, no body documented, so none; "405 Method not allowed" for a verb the
+ * path does not take), marked `unknownRoute`. A missing ticket is a known route: `answerApi` answers its 404.
+ */
+export function findApiRoute(method: string, pathname: string): ApiRoute | ApiAnswer {
+  const path = pathname.replace(/\/+$/, '');
   const ticketMatch = /^\/api\/v2\/tickets\/(\d+)(\/conversations|\/notes)?$/.exec(path);
-  if (!ticketMatch) return { status: 404 };
-  const id = Number(ticketMatch[1]);
+  if (!ticketMatch) return { status: 404, unknownRoute: true };
+  const ticketId = Number(ticketMatch[1]);
   const sub = ticketMatch[2];
   const allowed = sub === '/conversations' ? ['GET'] : sub === '/notes' ? ['POST'] : ['GET', 'PUT'];
-  if (!allowed.includes(r.method)) {
+  if (!allowed.includes(method)) {
     return {
       status: 405,
-      body: { message: `${allowed.join(', ')} method(s) allowed. Got ${r.method}` },
+      body: { message: `${allowed.join(', ')} method(s) allowed. Got ${method}` },
       headers: { allow: allowed.join(', ') },
+      unknownRoute: true,
     };
   }
-  if (sub === '/conversations') return listConversations(store, id, r);
-  if (sub === '/notes') return addNote(store, id, r);
-  return r.method === 'PUT' ? updateTicket(store, id, r) : viewTicket(store, id, r);
+  if (sub === '/conversations') return { kind: 'conversations', ticketId };
+  if (sub === '/notes') return { kind: 'notes', ticketId };
+  return { kind: method === 'PUT' ? 'update' : 'view', ticketId };
+}
+
+/** Answers one of the double's routes the way Freshdesk does. */
+export function answerApi(store: FreshdeskStore, route: ApiRoute, r: ApiRequest): ApiAnswer {
+  if (route.kind === 'conversations') return listConversations(store, route.ticketId, r);
+  if (route.kind === 'notes') return addNote(store, route.ticketId, r);
+  if (route.kind === 'update') return updateTicket(store, route.ticketId, r);
+  return viewTicket(store, route.ticketId, r);
 }

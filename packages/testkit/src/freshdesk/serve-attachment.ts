@@ -9,6 +9,8 @@ import type { FreshdeskStore } from './store';
 export interface ServeAttachmentDeps {
   store: FreshdeskStore;
   log: (entry: FreshdeskLoggedRequest) => void;
+  /** Records a request for a route the storage host does not serve. */
+  unknownRoute: (method: string, path: string) => void;
   fault: (method: string, path: string) => ActiveFreshdeskFault | undefined;
   applyFault: (
     fault: ActiveFreshdeskFault,
@@ -56,6 +58,11 @@ export async function serveAttachment(req: IncomingMessage, res: ServerResponse,
     bytesSent: 0,
   };
   deps.log(entry);
+  // S3 serves any key (a wrong one is a 403 below, like a missing object); only GET and HEAD are served here
+  if (method !== 'GET' && method !== 'HEAD') {
+    entry.unknownRoute = true;
+    deps.unknownRoute(method, url.pathname);
+  }
 
   const fault = deps.fault(method, url.pathname);
   if (fault && fault.network !== 'truncate' && (await deps.applyFault(fault, res, entry, {}))) return;

@@ -1,10 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
-import { answerApi, type ApiAnswer } from './api-routes';
+import {
+  recordUnknownRoutes,
+  type StrictnessOptions,
+  type UnknownRequest,
+} from '../strict/record-unknown-routes';
+import { answerApi, findApiRoute, type ApiAnswer } from './api-routes';
 import { generatedBytes, generatedBytesMd5 } from './attachment-bytes';
 import { takeFault, toActiveFault, type ActiveFreshdeskFault, type FreshdeskFaultSpec } from './faults';
+import { listen, readJson, send } from './http';
 import type {
   AddConversationInput,
   AddTicketInput,
@@ -30,9 +36,11 @@ export interface FreshdeskLoggedRequest {
   fault?: boolean;
   /** Attachment bytes written so far (updated live while streaming). */
   bytesSent?: number;
+  /** True when no route of the double matched (see `unknownRequests()`). */
+  unknownRoute?: boolean;
 }
 
-export interface FreshdeskDoubleOptions {
+export interface FreshdeskDoubleOptions extends StrictnessOptions {
   /** The valid API key (default: random). */
   apiKey?: string;
   /** Custom fields the account defines (default ['cf_gitlab_issue']); every ticket shows them, null when unset. */
@@ -67,57 +75,16 @@ export interface FreshdeskDouble {
   attachmentMd5(id: number): Promise<string>;
   readonly requests: FreshdeskLoggedRequest[];
   clearRequests(): void;
+  /**
+   * Requests that matched no route of the double: an API path it does not serve (404), a verb its path does
+   * not take (405), a verb other than GET/HEAD on the storage host (405). A missing ticket or attachment is
+   * not one of them. `close()` rejects naming them unless `allowUnknownRoutes` was given.
+   */
+  unknownRequests(): UnknownRequest[];
   injectFault(fault: FreshdeskFaultSpec): void;
   clearFaults(): void;
+  /** Stops the double; then rejects if it got requests for routes it does not implement (see above). */
   close(): Promise<void>;
-}
-
-const MAX_BODY = 1024 * 1024;
-
-function readJson(req: IncomingMessage): Promise<{ body: unknown; invalidJson: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (text === '') return resolve({ body: undefined, invalidJson: false });
-      try {
-        resolve({ body: JSON.parse(text), invalidJson: false });
-      } catch {
-        resolve({ body: undefined, invalidJson: true });
-      }
-    });
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, {
-    ...(body === undefined
-      ? {}
-      : {
-          'content-type':
-            typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
-        }),
-    'content-length': String(Buffer.byteLength(text)),
-    ...headers,
-  });
-  res.end(text);
-}
-
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }
 
 /**
@@ -130,6 +97,12 @@ export async function startFreshdeskDouble(opts: FreshdeskDoubleOptions = {}): P
   const apiKey = opts.apiKey ?? randomBytes(15).toString('base64url');
   const rateLimit = opts.rateLimitPerMinute ?? 5000;
   const requests: FreshdeskLoggedRequest[] = [];
+  const unknown = recordUnknownRoutes(
+    'Freshdesk',
+    "Teach the double the route (packages/testkit/src/freshdesk/api-routes.ts, from Freshdesk's API docs) or " +
+      'fix the caller; only a test that sends an unknown route on purpose starts its double with allowUnknownRoutes.',
+    opts,
+  );
   let faults: ActiveFreshdeskFault[] = [];
   const sockets = new Set<Socket>();
   let attachmentsUrl = '';
@@ -194,6 +167,11 @@ export async function startFreshdeskDouble(opts: FreshdeskDoubleOptions = {}): P
       ...(body !== undefined ? { body } : {}),
     };
     requests.push(entry);
+    const route = findApiRoute(method, url.pathname);
+    if ('unknownRoute' in route && route.unknownRoute) {
+      entry.unknownRoute = true;
+      unknown.add(method, url.pathname);
+    }
 
     const now = Date.now();
     if (now - windowStart >= 60_000) {
@@ -224,7 +202,7 @@ export async function startFreshdeskDouble(opts: FreshdeskDoubleOptions = {}): P
     }
     let answer: ApiAnswer;
     try {
-      answer = answerApi(store, { method, url, body, invalidJson, req });
+      answer = 'kind' in route ? answerApi(store, route, { method, url, body, invalidJson, req }) : route;
     } catch (err) {
       answer = { status: 500, body: { code: 'internal_error', message: String(err) } };
     }
@@ -249,6 +227,7 @@ export async function startFreshdeskDouble(opts: FreshdeskDoubleOptions = {}): P
     serveAttachment(req, res, {
       store,
       log: (e) => requests.push(e),
+      unknownRoute: (method, path) => unknown.add(method, path),
       fault: (method, path) => takeFault(faults, 'attachments', method, path),
       applyFault,
       linkTtlMs: opts.attachmentLinkTtlMs,
@@ -294,6 +273,7 @@ export async function startFreshdeskDouble(opts: FreshdeskDoubleOptions = {}): P
     clearRequests: () => {
       requests.length = 0;
     },
+    unknownRequests: () => unknown.list(),
     injectFault: (fault) => {
       faults.push(toActiveFault(fault));
     },
@@ -304,6 +284,8 @@ export async function startFreshdeskDouble(opts: FreshdeskDoubleOptions = {}): P
       for (const s of sockets) s.destroy();
       const servers = files6Listening ? [api, files, files6] : [api, files];
       await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+      const failure = unknown.failure();
+      if (failure) throw failure;
     },
   };
 }

@@ -19,6 +19,7 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly body: unknown,
+    readonly headers: Record<string, string> = {},
   ) {
     super(typeof body === 'object' && body && 'message' in body ? String(body.message) : String(status));
   }

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { faultResponse, takeFault, toActiveFault, type ActiveFault, type FaultSpec } from './faults';
 import { apiError, HttpError, queryToObject, readBody, sendJson, type RouteContext } from './http';
+import { matchRoute } from './match-route';
 import type {
   CommitRecord,
   IssueRecord,
@@ -25,6 +26,11 @@ import { uploadRoutes } from './routes/upload-routes';
 import { sendWebhook, type WebhookDelivery } from './send-webhook';
 import { createSerializer } from './serialize';
 import { GitLabStore, type AddCommitInput } from './store';
+import {
+  recordUnknownRoutes,
+  type StrictnessOptions,
+  type UnknownRequest,
+} from '../strict/record-unknown-routes';
 
 export interface LoggedRequest {
   method: string;
@@ -37,9 +43,11 @@ export interface LoggedRequest {
   body?: unknown;
   /** True when an injected fault answered. */
   fault?: boolean;
+  /** True when no route of the double matched (see `unknownRequests()`). */
+  unknownRoute?: boolean;
 }
 
-export interface GitLabDoubleOptions {
+export interface GitLabDoubleOptions extends StrictnessOptions {
   /** The valid token (default: a random glpat-… value). */
   token?: string;
   /** Upload bytes kept in memory per file (default 16 MiB); above it only size and sha256. */
@@ -96,6 +104,12 @@ export interface GitLabDouble {
   commit(project: number | string, sha: string): CommitRecord | undefined;
   readonly requests: LoggedRequest[];
   clearRequests(): void;
+  /**
+   * Requests that matched no route of the double (answered 404 `{"error":"404 Not Found"}`, or 405 for a
+   * path served for other methods). A 404 of a known route for a missing object is not one of them.
+   * `close()` rejects naming them unless `allowUnknownRoutes` was given.
+   */
+  unknownRequests(): UnknownRequest[];
   injectFault(fault: FaultSpec): void;
   clearFaults(): void;
   /** Changes the upload limit (see GitLabDoubleOptions.maxAttachmentBytes); undefined lifts it. */
@@ -103,6 +117,7 @@ export interface GitLabDouble {
   sendWebhook(targetUrl: string, delivery: WebhookDelivery): Promise<Response>;
   /** Changes GitLab's state as a person would, sending no webhook (what catch-up passes must find). */
   readonly changes: GitLabChanges;
+  /** Stops the double; then rejects if it got requests for routes it does not implement (see above). */
   close(): Promise<void>;
 }
 
@@ -123,6 +138,12 @@ export async function startGitLabDouble(opts: GitLabDoubleOptions = {}): Promise
   const clock = opts.now ?? (() => new Date());
   const store = new GitLabStore(opts.now);
   const requests: LoggedRequest[] = [];
+  const unknown = recordUnknownRoutes(
+    'GitLab',
+    "Teach the double the route (packages/testkit/src/gitlab/routes/, from GitLab's API docs) or fix the " +
+      'caller; only a test that sends an unknown route on purpose starts its double with allowUnknownRoutes.',
+    opts,
+  );
   let faults: ActiveFault[] = [];
   const sockets = new Set<Socket>();
   let baseUrl = '';
@@ -163,6 +184,11 @@ export async function startGitLabDouble(opts: GitLabDoubleOptions = {}): Promise
     const entry: LoggedRequest = { method, path, query: queryToObject(url.searchParams), status: 0 };
     requests.push(entry);
     res.on('finish', () => (entry.status = res.statusCode));
+    const matched = matchRoute(ROUTES, method, path);
+    if (matched instanceof HttpError) {
+      entry.unknownRoute = true;
+      unknown.add(method, path);
+    }
 
     const fault = takeFault(faults, method, path, clock());
     if (fault?.barrier) await atBarrier(fault, fault.barrier);
@@ -186,32 +212,26 @@ export async function startGitLabDouble(opts: GitLabDoubleOptions = {}): Promise
     }
 
     try {
+      if (matched instanceof HttpError) throw matched;
       const bearer = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
       if (req.headers['private-token'] !== token && bearer !== token) throw apiError(401, '401 Unauthorized');
-      const matched = ROUTES.map((r) => ({ r, m: r.method === method ? r.pattern.exec(path) : null })).find(
-        (x) => x.m,
-      );
-      if (!matched || !matched.m) {
-        req.resume();
-        throw apiError(404, '404 Not Found');
-      }
-      const body = matched.r.streamsBody ? {} : await readBody(req);
+      const body = matched.route.streamsBody ? {} : await readBody(req);
       entry.body = Object.keys(body).length ? body : undefined;
       const ctx: RouteContext = {
         req,
         res,
         method,
         url,
-        params: matched.m.slice(1).map((p) => decodeURIComponent(p)),
+        params: matched.captures.map((p) => decodeURIComponent(p)),
         input: { ...entry.query, ...body },
         baseUrl,
         logBody: (b) => (entry.body = b),
       };
-      await matched.r.handle(ctx, deps);
+      await matched.route.handle(ctx, deps);
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
       req.resume();
-      sendJson(res, err.status, err.body);
+      sendJson(res, err.status, err.body, err.headers);
     }
   }
 
@@ -241,6 +261,7 @@ export async function startGitLabDouble(opts: GitLabDoubleOptions = {}): Promise
     clearRequests: () => {
       requests.length = 0;
     },
+    unknownRequests: () => unknown.list(),
     injectFault: (fault) => {
       faults.push(toActiveFault(fault, clock()));
     },
@@ -253,10 +274,13 @@ export async function startGitLabDouble(opts: GitLabDoubleOptions = {}): Promise
     },
     sendWebhook: (targetUrl, delivery) => sendWebhook(baseUrl, targetUrl, delivery),
     changes: createGitLabChanges(store),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         for (const s of sockets) s.destroy();
         server.close((err) => (err ? reject(err) : resolve()));
-      }),
+      });
+      const failure = unknown.failure();
+      if (failure) throw failure;
+    },
   };
 }
