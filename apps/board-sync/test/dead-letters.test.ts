@@ -109,11 +109,14 @@ describe('node dist/main.js dead-letters, beside the running service', () => {
     // records do (each processed event is counted and logged; a replayed one says so).
     // (The counter moves once the event is recorded as finished, just after GitLab saw its update.)
     const processed = /^gitlab_webhook_events_processed_total\{[^}]*\} (\d+)$/m;
-    let after = '';
-    for (let i = 0; i < 200 && !processed.test(after); i++) {
-      if (i > 0) await new Promise((r) => setTimeout(r, 25));
-      after = await (await fetch(`${again.url}/metrics`)).text();
-    }
+    const after = await waitFor(
+      async () => {
+        const text = await (await fetch(`${again.url}/metrics`)).text();
+        return processed.test(text) ? text : undefined;
+      },
+      10_000,
+      'the processed counter in /metrics',
+    );
     expect(processed.exec(after)?.[1]).toBe('1');
     expect(service.output().match(/event \(replayed\)/g)).toHaveLength(1);
     expect(again.output()).not.toContain('(replayed)');

@@ -16,13 +16,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { openDatabase } from '@devops/db';
 import { createLogger } from '@devops/logger';
-import { startGitLabDouble, startPostgres, type GitLabDouble, type PostgresServer } from '@devops/testkit';
+import {
+  freePort,
+  startGitLabDouble,
+  startPostgres,
+  waitFor,
+  type GitLabDouble,
+  type PostgresServer,
+} from '@devops/testkit';
 import { mergeRequestPayload } from './start-harness';
 
 const DELIVERIES = 2000;
@@ -32,29 +38,8 @@ const MAX_IN_FLIGHT = 50;
 const SECRET = 'failover-webhook-secret-1234';
 const MAIN = path.join(__dirname, '../dist/main.js');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
+/** The pacing of the load (deliveries per second), not a wait for anything. */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(
-  probe: () => Promise<boolean> | boolean,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await sleep(50);
-  }
-}
 
 async function answers(url: string): Promise<boolean> {
   try {
@@ -141,11 +126,13 @@ describe('board-sync replicas on PostgreSQL behind Caddy', () => {
       });
       r.child = child;
       r.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-      await until(() => answers(`http://127.0.0.1:${r.port}/healthz`), `replica on ${r.port} up`).catch(
-        (err: Error) => {
-          throw new Error(`${err.message}\n${phases.join('\n')}\n${r.output.slice(-3000)}`);
-        },
-      );
+      await waitFor(
+        () => answers(`http://127.0.0.1:${r.port}/healthz`),
+        60_000,
+        `replica on ${r.port} up`,
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}\n${phases.join('\n')}\n${r.output.slice(-3000)}`);
+      });
     };
     for (let i = 0; i < 2; i++) replicas.push({ port: await freePort(), output: '', history: '' });
     await Promise.all(replicas.map(start));
@@ -193,7 +180,7 @@ http://:${proxyPort} {
         : 'ignore',
     });
     const proxy = `http://127.0.0.1:${proxyPort}`;
-    await until(() => answers(`${proxy}/healthz`), 'caddy up');
+    await waitFor(() => answers(`${proxy}/healthz`), 60_000, 'caddy up');
 
     // The stream: delivery i moves issue #(i / PROJECTS + 1) of project i % PROJECTS to In Review.
     // It runs at ~100/s until DELIVERIES are sent and the rolling restart is over (so some are sent during it).
@@ -257,16 +244,21 @@ http://:${proxyPort} {
       if (process.env.FAILOVER_LOG) appendFileSync(process.env.FAILOVER_LOG, `${phases.at(-1)}\n`);
     };
     const [a, b] = replicas as [Replica, Replica];
-    // A crash mid-stream: SIGKILL, back 1.5 s later.
-    await until(() => sent >= DELIVERIES / 4, 'a quarter sent', 120_000);
+    // A crash mid-stream: SIGKILL, back after 1.5 s worth of deliveries were sent to the proxy.
+    await waitFor(() => sent >= DELIVERIES / 4, 120_000, 'a quarter sent');
     mark('SIGKILL a');
     a.child!.kill('SIGKILL');
     await a.exited;
-    await sleep(1_500);
+    const sentAtKill = sent;
+    await waitFor(
+      () => sent >= sentAtKill + 1.5 * PER_SECOND,
+      120_000,
+      '1.5 s of deliveries while a is down',
+    );
     await start(a);
     mark('a back');
     // Then a rolling restart: each replica in turn drains (SIGTERM) and comes back.
-    await until(() => sent >= DELIVERIES / 2, 'half sent', 120_000);
+    await waitFor(() => sent >= DELIVERIES / 2, 120_000, 'half sent');
     const rollStart = Date.now();
     for (const r of [a, b]) {
       mark(`SIGTERM ${r.port}`);
@@ -275,12 +267,16 @@ http://:${proxyPort} {
       mark(`exited ${r.port}`);
       await start(r);
       // As a readiness gate would: the next one stops only once the proxy sends to this one again.
-      await until(async () => {
-        const res = await fetch(`${proxy}/healthz`, { signal: AbortSignal.timeout(5000) }).catch(
-          () => undefined,
-        );
-        return res?.headers.get('x-upstream') === `127.0.0.1:${r.port}`;
-      }, `the proxy sends to ${r.port} again`);
+      await waitFor(
+        async () => {
+          const res = await fetch(`${proxy}/healthz`, { signal: AbortSignal.timeout(5000) }).catch(
+            () => undefined,
+          );
+          return res?.headers.get('x-upstream') === `127.0.0.1:${r.port}`;
+        },
+        60_000,
+        `the proxy sends to ${r.port} again`,
+      );
       mark(`back ${r.port}`);
     }
     const rollEnd = Date.now();
@@ -315,10 +311,10 @@ http://:${proxyPort} {
         .labels.includes('In Review');
     };
     mark(`${accepted.length} accepted`);
-    await until(
+    await waitFor(
       () => accepted.every((r) => moved(r.i)),
-      'every accepted delivery has its effect',
       180_000,
+      'every accepted delivery has its effect',
     ).catch(async (err: Error) => {
       // What the queue holds for the deliveries still without their effect, and what the replicas said.
       const missing = accepted.filter((r) => !moved(r.i)).slice(0, 10);

@@ -1,3 +1,4 @@
+import { waitFor } from '@devops/testkit';
 import { conversationIdFromMarker } from '../src/render/markers';
 import { readJson, startBridge, type Bridge } from './helpers/start-bridge';
 import { seedTicket, sourceSha256 } from './helpers/seed-ticket';
@@ -277,7 +278,10 @@ describe('duplicates and resume', () => {
     const marker = conversations[40]!.attachments[0]!;
     b.freshdesk.injectFault({ host: 'attachments', path: `/${marker.id}/`, latencyMs: 400 });
     const pending = b.escalate(ticket.id);
-    await waitFor(() => b.freshdesk.requests.some((r) => r.host === 'attachments'));
+    await waitFor(() => b.freshdesk.requests.some((r) => r.host === 'attachments'), {
+      intervalMs: 5,
+      what: 'the marker download to start',
+    });
     b.gitlab.injectFault({ status: 503, times: 50, method: 'POST', path: /\/notes$/ });
     const failed = await pending;
     expect(failed.status).toBe(503);
@@ -354,11 +358,3 @@ describe('rate limits', () => {
     expect(b.freshdesk.requests.filter((r) => r.status === 429)).toHaveLength(2);
   });
 });
-
-async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

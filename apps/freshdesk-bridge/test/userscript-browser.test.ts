@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startFreshdeskDouble } from '@devops/testkit';
+import { startFreshdeskDouble, waitFor } from '@devops/testkit';
 import { API_KEY, startBridge, type Bridge } from './helpers/start-bridge';
 import { seedTicket } from './helpers/seed-ticket';
 import {
@@ -88,7 +88,21 @@ describe('the userscript in Chromium', () => {
       (id) => document.getElementById('fdb-escalate')?.getAttribute('data-ticket') === String(id),
       t2,
     );
-    await page.waitForTimeout(1200); // let the observer and the poll run again
+    // Still one button once the userscript has synced twice more (each sync re-sets data-ticket,
+    // after the page's mutations or on its 1 s poll): a duplicate would be made by a sync.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          let syncs = 0;
+          const timer = setTimeout(() => reject(new Error(`only ${syncs} syncs in 10 s`)), 10_000);
+          new MutationObserver((records) => {
+            syncs += records.length;
+            if (syncs < 2) return;
+            clearTimeout(timer);
+            resolve();
+          }).observe(document.getElementById('fdb-escalate')!, { attributeFilter: ['data-ticket'] });
+        }),
+    );
     await expectCount(button(), 1);
 
     // off a ticket page the button goes, and comes back (once) on the way back
@@ -256,9 +270,9 @@ describe('the userscript shows what became of an escalated ticket', () => {
 
 // playwright-core has no test runner: a tiny stand-in for its `expect(locator).toHaveCount(n)`
 async function expectCount(locator: ReturnType<Page['locator']>, n: number) {
-  const end = Date.now() + 5000;
-  while ((await locator.count()) !== n) {
-    if (Date.now() > end) throw new Error(`expected ${n} elements, found ${await locator.count()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor(async () => (await locator.count()) === n, {
+    timeoutMs: 5000,
+    intervalMs: 50,
+    what: `${n} of ${String(locator)}`,
+  });
 }

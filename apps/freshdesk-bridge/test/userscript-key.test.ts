@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startFreshdeskDouble } from '@devops/testkit';
+import { startFreshdeskDouble, waitFor } from '@devops/testkit';
 import { API_KEY, startBridge, type Bridge } from './helpers/start-bridge';
 import { seedTicket } from './helpers/seed-ticket';
 import {
@@ -131,14 +131,6 @@ afterEach(async () => {
 
 const status = () => page.locator('[data-fdb="status"]');
 
-async function until(condition: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('the API key never reaches the page (a hostile script on the Freshdesk page)', () => {
   it('[slow] entered, stored and sent only through the manager: escalation and look-ups work, the page gets nothing', async () => {
     const [t1, t2] = tickets as [number, number];
@@ -163,7 +155,10 @@ describe('the API key never reaches the page (a hostile script on the Freshdesk 
 
     // the stored key is used again: the next ticket's look-up, then a reload of the escalated one
     await page.click(`[data-ticket-link="${t2}"]`);
-    await until(() => manager.requests.some((r) => r.url === `${b.url}/escalations/${t2}`));
+    await waitFor(() => manager.requests.some((r) => r.url === `${b.url}/escalations/${t2}`), {
+      intervalMs: 50,
+      what: 'the look-up through the manager',
+    });
     await page.goto(`${site.origin}/a/tickets/${t1}`);
     await manager.run(script);
     await page.locator('[data-fdb="issue-state"]').waitFor({ timeout: 10_000 });
@@ -211,7 +206,10 @@ describe('the API key never reaches the page (a hostile script on the Freshdesk 
       (id) => document.getElementById('fdb-escalate')?.getAttribute('data-ticket') === String(id),
       t2,
     );
-    await until(() => manager.requests.some((r) => r.url === `${b.url}/escalations/${t2}`));
+    await waitFor(() => manager.requests.some((r) => r.url === `${b.url}/escalations/${t2}`), {
+      intervalMs: 50,
+      what: 'the look-up through the manager',
+    });
     expect(await whatThePageHas(page)).not.toContain(API_KEY);
   }, 60_000);
 

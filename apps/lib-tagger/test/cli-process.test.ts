@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { lastLine, startLibrary, tempDir, type Library } from './helpers';
+import { tempDir } from '@devops/testkit';
+import { lastLine, startLibrary, type Library } from './helpers';
 
 const MAIN = path.join(__dirname, '../dist/main.js');
 

@@ -1,9 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import { runMain } from '@devops/cli';
-import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
+import { startGitLabDouble, tempDir, type GitLabDouble } from '@devops/testkit';
 import { libTaggerMain } from '../src/lib-tagger-main';
 
 export interface Library {
@@ -79,10 +76,6 @@ export function lastLine(text: string): string {
       .filter((l) => l.trim() !== '')
       .pop() ?? ''
   );
-}
-
-export function tempDir(): string {
-  return mkdtempSync(path.join(os.tmpdir(), 'lib-tagger-'));
 }
 
 function collector() {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { runTagger, startLibrary, tempDir, type Library } from './helpers';
+import { tempDir } from '@devops/testkit';
+import { runTagger, startLibrary, type Library } from './helpers';
 
 describe('lib-tagger against the GitLab double', () => {
   let lib: Library;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { startGitLabDouble } from '@devops/testkit';
-import { cli, fixtures, holdLockElsewhere, tempDir } from './run-helpers';
+import { startGitLabDouble, tempDir } from '@devops/testkit';
+import { cli, fixtures, holdLockElsewhere } from './run-helpers';
 
 describe('race-reporter CLI (real process)', () => {
   it('--dry-run --json: the JSON document on stdout, human summary on stderr, no state written, exit 0', async () => {

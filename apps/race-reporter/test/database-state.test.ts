@@ -2,10 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase, tryAdvisoryLock, type Database } from '@devops/db';
 import { RefusedError } from '@devops/errors';
-import { startGitLabDouble, startPostgres, type GitLabDouble, type PostgresServer } from '@devops/testkit';
+import {
+  startGitLabDouble,
+  startPostgres,
+  tempDir,
+  type GitLabDouble,
+  type PostgresServer,
+} from '@devops/testkit';
 import { openStateStore } from '../src/state/open-state-store';
 import type { RaceState } from '../src/state/race-state';
-import { cli, goReport, quietLog, run, tempDir, writes } from './run-helpers';
+import { cli, goReport, quietLog, run, writes } from './run-helpers';
 
 // [slow] a real PostgreSQL server (initdb/pg_ctl in a temp dir, free port).
 describe('state and lock in PostgreSQL (DATABASE_URL) [slow]', () => {

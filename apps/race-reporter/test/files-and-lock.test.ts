@@ -2,17 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { RefusedError } from '@devops/errors';
-import { startGitLabDouble } from '@devops/testkit';
+import { startGitLabDouble, tempDir } from '@devops/testkit';
 import { openFileStore } from '../src/state/open-file-store';
-import {
-  goReport,
-  holdLockElsewhere,
-  run,
-  tempDir,
-  writes,
-  startRunFixture,
-  type RunFixture,
-} from './run-helpers';
+import { goReport, holdLockElsewhere, run, writes, startRunFixture, type RunFixture } from './run-helpers';
 
 describe('cursors through rotation and truncation', () => {
   let { double, project, dir, logFile, statePath } = {} as RunFixture;

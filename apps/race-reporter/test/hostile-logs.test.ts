@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
+import { startGitLabDouble, tempDir, type GitLabDouble } from '@devops/testkit';
 import { report, writeHostileCorpus, type HostileCorpus } from '../bench/hostile-corpus.cjs';
 import { MAX_RACES_PER_RUN } from '../src/run/run-race-reporter';
 import type { RaceState } from '../src/state/race-state';
-import { run, tempDir, writes } from './run-helpers';
+import { run, writes } from './run-helpers';
 
 // [slow] ~100 MB of generated logs (a 60 x 1,000,000-char report in a .gz, random bytes, a 64 MiB
 // gz bomb, 100,000 tiny reports); the bench runs the same corpus at full size for peak RSS.

@@ -1,21 +1,15 @@
-import fs from 'node:fs';
 import { spawn } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createGitLab, type GitLabPort } from '@devops/gitlab';
 import { createLogger, type Logger } from '@devops/logger';
-import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
+import { startGitLabDouble, tempDir, type GitLabDouble } from '@devops/testkit';
 import type { MetricsSink } from '../src/metrics/publish-run-metrics';
 import { runAndRecord } from '../src/run/run-and-record';
 import type { RunOptions } from '../src/run/run-race-reporter';
 import { openFileStore } from '../src/state/open-file-store';
 
 export const fixtures = path.join(__dirname, 'fixtures');
-
-export function tempDir(tag: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `rr-${tag}-`));
-}
 
 export function quietLog(): { log: Logger; lines: string[] } {
   const lines: string[] = [];

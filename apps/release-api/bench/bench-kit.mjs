@@ -1,7 +1,10 @@
-// Helpers shared by this app's benches: gzip files of any size, free ports.
+// Helpers shared by this app's benches: gzip files of any size, waiting for a port (free ports: testkit's).
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import { freePort, waitFor } from '@devops/testkit';
+
+export { freePort };
 
 /** A valid gzip file of `size` bytes of random data (stored blocks, written by hand: fast for GiBs). */
 export function makeTgz(file, size) {
@@ -49,23 +52,12 @@ function crc32(buf, prev) {
   return ~c >>> 0;
 }
 
-export function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
+/** Resolves once something listens on `port` (10 s at most). */
 export async function waitForPort(port) {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise((r) => {
+  const listens = () =>
+    new Promise((r) => {
       const s = net.connect(port, '127.0.0.1', () => (s.destroy(), r(true)));
       s.on('error', () => r(false));
     });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on ${port}`);
+  await waitFor(listens, { timeoutMs: 10_000, intervalMs: 100, what: `something to listen on ${port}` });
 }

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { waitFor } from '@devops/testkit';
 import {
   SECRET,
   gzipData,
@@ -34,11 +35,6 @@ function requestHead(body: Buffer, contentType: string, extra = ''): string {
   return `POST /releases HTTP/1.1\r\nHost: x\r\nContent-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n${extra}\r\n`;
 }
 
-async function eventually(check: () => boolean, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check() && Date.now() < until) await wait(20);
-}
-
 describe('abuse: idle and unauthenticated connections', () => {
   let server: TestServer;
   beforeEach(async () => {
@@ -53,10 +49,10 @@ describe('abuse: idle and unauthenticated connections', () => {
     const { body, contentType } = multipart(releaseParts(data));
     const raw = await openRaw(server, requestHead(body, contentType));
     raw.sock.write(body.subarray(0, body.length / 2));
-    await eventually(() => listTree(server.dir).some((f) => f.endsWith('.tgz')));
+    await waitFor(() => listTree(server.dir).some((f) => f.endsWith('.tgz')), 5000, 'the staged file');
     expect(listTree(server.dir).some((f) => f.startsWith('.tmp/'))).toBe(true);
     await raw.closed;
-    await eventually(() => listTree(server.dir).length === 0);
+    await waitFor(() => listTree(server.dir).length === 0, 5000, 'an empty release folder');
     expect(listTree(server.dir)).toEqual([]);
     expect(server.logs()).toContain('no progress for 1 s');
     // the version is free again
@@ -73,7 +69,7 @@ describe('abuse: idle and unauthenticated connections', () => {
       raw.sock.write(body.subarray(at, at + step));
       await wait(400); // 6 × 0.4 s = 2.4 s in all, more than the 1 s idle timeout
     }
-    await eventually(() => raw.received().includes('\r\n\r\n{'));
+    await waitFor(() => raw.received().includes('\r\n\r\n{'), 5000, 'the answer');
     expect(raw.received()).toMatch(/^HTTP\/1.1 201/);
     raw.sock.destroy();
   });
@@ -134,7 +130,8 @@ describe('abuse: idle and unauthenticated connections', () => {
       await openRaw(server, requestHead(body, contentType)),
     ];
     for (const h of holders) h.sock.write(body.subarray(0, secretAt - 10));
-    await wait(200);
+    // Their heads were in before this later request is answered: each took its place on its head.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     const third = await upload(server.url, releaseParts(data, { version: '3.0.0' }));
     expect(third.status).toBe(503);
     expect(third.headers['retry-after']).toMatch(/^\d+$/);
@@ -148,7 +145,7 @@ describe('abuse: idle and unauthenticated connections', () => {
     // One holder sends its secret (verified: its place frees), the other goes away.
     holders[0]!.sock.write(body.subarray(secretAt - 10));
     holders[1]!.sock.destroy();
-    await eventually(() => holders[0]!.received().includes('\r\n\r\n{'));
+    await waitFor(() => holders[0]!.received().includes('\r\n\r\n{'), 5000, 'the answer');
     expect(holders[0]!.received()).toMatch(/^HTTP\/1.1 201/);
     holders[0]!.sock.destroy();
     const again = await upload(server.url, releaseParts(data, { version: '3.0.0' }));

@@ -1,13 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { openWatchedConnection } from '@devops/testkit';
+import { openWatchedConnection, waitFor, tempDir } from '@devops/testkit';
 import { sendRelease } from '../src/upload/send-release';
-import { SECRET, gzipData, md5, startServer, tempDir, wait, type TestServer } from './helpers';
-
-async function until(check: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check() && Date.now() < end) await wait(50);
-}
+import { SECRET, gzipData, md5, startServer, type TestServer } from './helpers';
 
 const openFds = () => fs.readdirSync('/proc/self/fd').length;
 // Long enough for the upload to finish on a loaded machine while all 300 are still open.
@@ -75,7 +70,11 @@ describe('[slow] 300 silent and 60 refused connections while a genuine upload go
       expect((w.closedAt ?? Infinity) - w.openedAt).toBeLessThan(20_000);
     }
     // Every socket is given back (the client ends of them were counted too).
-    await until(() => openFds() <= fdsBefore + 5, 10_000);
+    await waitFor(() => openFds() <= fdsBefore + 5, {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+      what: 'the sockets to be given back',
+    }).catch(() => undefined);
     expect({ held: fdsHeld - fdsBefore >= 360, after: openFds() - fdsBefore <= 5 }).toEqual({
       held: true,
       after: true,

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sendRelease } from '../src/upload/send-release';
-import { gzipData, startServer, tempDir, type TestServer } from './helpers';
+import { tempDir } from '@devops/testkit';
+import { gzipData, startServer, type TestServer } from './helpers';
 
 /**
  * A refusal is sent before the body is read (401 wrong secret): a client that

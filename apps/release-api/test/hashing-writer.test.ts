@@ -1,10 +1,10 @@
+import { tempDir } from '@devops/testkit';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HashingWriter, NotGzipError } from '../src/releases/store/hashing-writer';
-import { tempDir } from './helpers';
 
 /** Uneven chunk sizes (1 byte to ~200 KiB) so batches never line up with chunks. */
 function chunksOf(data: Buffer): Buffer[] {

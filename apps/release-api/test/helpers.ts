@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import zlib from 'node:zlib';
+import { tempDir } from '@devops/testkit';
 import { listen, type RunningServer } from '@devops/http-service';
 import { createLogger } from '@devops/logger';
 import { createApp } from '../src/app';
@@ -19,10 +19,6 @@ export interface TestServer {
   logs(): string;
   running: RunningServer;
   close(): Promise<void>;
-}
-
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `release-api-${prefix}-`));
 }
 
 export async function startServer(

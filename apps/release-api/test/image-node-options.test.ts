@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { measureNewSpace, readImageNodeOptions } from '@devops/testkit';
-import { SECRET, gzipData, releaseParts, tempDir, upload } from './helpers';
+import { measureNewSpace, readImageNodeOptions, tempDir } from '@devops/testkit';
+import { SECRET, gzipData, releaseParts, upload } from './helpers';
 
 const MiB = 1024 * 1024;
 /** The V8 setting the image gives the service (never the code): see README, Figures. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { waitFor, tempDir } from '@devops/testkit';
 import {
   SECRET,
   gzipData,
@@ -12,9 +13,7 @@ import {
   releaseParts,
   sha256,
   startServer,
-  tempDir,
   upload,
-  wait,
   writeScript,
   type TestServer,
 } from './helpers';
@@ -92,7 +91,13 @@ describe('POST /releases: the response table', () => {
     const json = path.join(server.dir, 'app', '1.0.0', 'release.json');
     const before = fs.statSync(json).mtimeMs;
     const beforeText = fs.readFileSync(json, 'utf8');
-    await wait(20);
+    // A rewrite from now on would show in the mtime: wait until a fresh write gets a later one.
+    const probe = path.join(tempDir('mtime'), 'probe');
+    await waitFor(
+      () => (fs.writeFileSync(probe, ''), fs.statSync(probe).mtimeMs > before),
+      5000,
+      'the clock to pass the mtime',
+    );
     const again = await upload(server.url, releaseParts(data));
     expect(again.status).toBe(200);
     expect(again.json).toMatchObject({ md5: md5(data), size: data.length });
@@ -128,12 +133,17 @@ describe('POST /releases: the response table', () => {
       `POST /releases HTTP/1.1\r\nHost: x\r\nContent-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n\r\n`,
     );
     sock.write(body.subarray(0, body.length - 1000));
-    await wait(300);
+    // Its file is being staged: the version was locked before (admission comes first).
+    await waitFor(
+      () => listTree(server.dir).some((f) => f.endsWith('.tgz')),
+      10_000,
+      'the first upload to stage its file',
+    );
     const second = await upload(server.url, releaseParts(data));
     expect(second.status).toBe(409);
     expect(String(second.json.error)).toContain('in progress');
     sock.write(body.subarray(body.length - 1000));
-    while (!Buffer.concat(replies).toString().includes('\r\n\r\n{')) await wait(20);
+    await waitFor(() => Buffer.concat(replies).toString().includes('\r\n\r\n{'), 10_000, 'the answer');
     sock.destroy();
     expect(Buffer.concat(replies).toString()).toMatch(/^HTTP\/1.1 201/);
     expect(fs.readFileSync(path.join(server.dir, 'app', '1.0.0', 'app-1.0.0.tgz')).equals(data)).toBe(true);
@@ -479,8 +489,7 @@ describe('POST /releases with a products file', () => {
       );
       expect(record).toMatchObject({ status: 'script-failed', script: { timedOut: true } });
       const pid = Number(fs.readFileSync(pidFile, 'utf8'));
-      await wait(200);
-      expect(isRunning(pid)).toBe(false);
+      await waitFor(() => !isRunning(pid), 5000, "the script's child to be gone");
     } finally {
       await server.close();
     }

@@ -1,9 +1,9 @@
+import { tempDir } from '@devops/testkit';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { formatReleaseEnv } from '../src/releases/publish/format-release-env';
-import { tempDir } from './helpers';
 
 /** Pieces that break naive quoting for sh or dotenv 17 (its LINE regex: `^`/`$` also at U+2028/U+2029). */
 const PIECES = [

@@ -2,17 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import {
-  gzipData,
-  listTree,
-  md5,
-  releaseParts,
-  sha256,
-  startServer,
-  tempDir,
-  upload,
-  writeScript,
-} from './helpers';
+import { tempDir } from '@devops/testkit';
+import { gzipData, listTree, md5, releaseParts, sha256, startServer, upload, writeScript } from './helpers';
 
 /** Printable values that break naive quoting: each must come back exactly from `. release.env` in sh. */
 const NASTY: [string, string][] = [

@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { openDatabase, type Database } from '@devops/db';
 import { createLogger } from '@devops/logger';
-import { startPostgres, type PostgresServer } from '@devops/testkit';
+import { startPostgres, type PostgresServer, waitFor, tempDir } from '@devops/testkit';
 import {
   gzipData,
   listTree,
@@ -12,9 +12,7 @@ import {
   multipart,
   releaseParts,
   startServer,
-  tempDir,
   upload,
-  wait,
   type TestServer,
 } from './helpers';
 
@@ -66,7 +64,9 @@ describe('[slow] replicas sharing one RELEASE_DIR and one PostgreSQL (DATABASE_U
       `POST /releases HTTP/1.1\r\nHost: x\r\nContent-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n\r\n`,
     );
     sock.write(body.subarray(0, body.length - 1000));
-    for (let i = 0; i < 250 && (await advisoryLocks(db)) === 0; i++) await wait(20);
+    await waitFor(async () => (await advisoryLocks(db)) > 0, 5000, 'the advisory lock').catch(
+      () => undefined,
+    );
     expect(await advisoryLocks(db)).toBe(1);
 
     const other = await upload(second.url, releaseParts(data, { version: '1.0.0' }));
@@ -74,7 +74,7 @@ describe('[slow] replicas sharing one RELEASE_DIR and one PostgreSQL (DATABASE_U
     expect(String(other.json.error)).toContain('in progress');
 
     sock.write(body.subarray(body.length - 1000));
-    while (!reply.includes('\r\n\r\n{')) await wait(20);
+    await waitFor(() => reply.includes('\r\n\r\n{'), 10_000, 'the answer');
     sock.destroy();
     expect(reply).toMatch(/^HTTP\/1.1 201/);
     expect(await advisoryLocks(db)).toBe(0);

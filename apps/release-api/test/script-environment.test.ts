@@ -2,7 +2,8 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { scriptEnvironment } from '../src/releases/script/script-environment';
-import { SECRET, gzipData, releaseParts, tempDir, upload } from './helpers';
+import { tempDir } from '@devops/testkit';
+import { SECRET, gzipData, releaseParts, upload } from './helpers';
 
 const MAIN = path.join(__dirname, '../dist/main.js');
 

@@ -3,10 +3,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { TemporaryError } from '@devops/errors';
-import { fakeClock } from '@devops/testkit';
+import { fakeClock, tempDir } from '@devops/testkit';
 import { sendRelease, UploadCutShort, type SendResult } from '../src/upload/send-release';
 import { sendWithRetry } from '../src/upload/send-with-retry';
-import { gzipData, tempDir } from './helpers';
+import { gzipData } from './helpers';
 
 const answer = (status: number, headers: SendResult['headers'] = {}): SendResult => ({
   status,

@@ -2,7 +2,8 @@ import http from 'node:http';
 import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
-import { gzipData, multipart, releaseParts, startServer, upload, wait } from './helpers';
+import { waitFor } from '@devops/testkit';
+import { gzipData, listTree, multipart, releaseParts, startServer, upload } from './helpers';
 
 function get(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -50,9 +51,22 @@ describe('the service around POST /releases', () => {
       `POST /releases HTTP/1.1\r\nHost: x\r\nContent-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n\r\n`,
     );
     sock.write(body.subarray(0, body.length / 2));
-    await wait(100);
+    await waitFor(
+      () => listTree(server.dir).some((f) => f.endsWith('.tgz')),
+      10_000,
+      'the upload to be in flight',
+    );
     const closed = server.close();
-    await wait(100);
+    // Closing: the server takes no new connections (the one in flight stays).
+    await waitFor(
+      () =>
+        fetch(`${server.url}/healthz`).then(
+          () => false,
+          () => true,
+        ),
+      10_000,
+      'the server to close',
+    );
     sock.write(body.subarray(body.length / 2));
     await closed;
     expect(reply).toMatch(/^HTTP\/1.1 201/);

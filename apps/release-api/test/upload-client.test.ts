@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { SECRET, gzipData, md5, sha256, startServer, tempDir, type TestServer } from './helpers';
+import { tempDir } from '@devops/testkit';
+import { SECRET, gzipData, md5, sha256, startServer, type TestServer } from './helpers';
 
 const UPLOAD = path.join(__dirname, '../dist/upload.js');
 

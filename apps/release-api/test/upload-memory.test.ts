@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SECRET, startServer, tempDir, type TestServer } from './helpers';
+import { tempDir } from '@devops/testkit';
+import { SECRET, startServer, type TestServer } from './helpers';
 
 const MiB = 1024 * 1024;
 const UPLOAD = path.join(__dirname, '../dist/upload.js');

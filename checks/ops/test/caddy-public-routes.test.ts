@@ -10,6 +10,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, waitFor } from '@devops/testkit';
 import { PUBLIC_ROUTES, privateSamplesOf, publicSamplesOf, read, SERVICES } from './support/workspace';
 
 const HOSTS: Record<string, string> = {
@@ -27,14 +28,6 @@ const reached: string[] = [];
 let caddy: ChildProcess;
 let caddyPort: number;
 let dir: string;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function get(host: string, requestPath: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -85,12 +78,14 @@ beforeAll(async () => {
     stdio: 'ignore',
   });
   // Ready when it answers, and the health check has seen the upstream (a public path is served).
-  for (let i = 0; ; i++) {
-    const status = await get(HOSTS['version-check']!, '/webhooks/gitlab').catch(() => 0);
-    if (status === 200) break;
-    if (i > 300) throw new Error(`caddy did not start (last status ${status})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  let status = 0;
+  const serves = async () =>
+    (status = await get(HOSTS['version-check']!, '/webhooks/gitlab').catch(() => 0)) === 200;
+  await waitFor(serves, { timeoutMs: 15_000, intervalMs: 50, what: 'caddy to serve a public path' }).catch(
+    (err: Error) => {
+      throw new Error(`caddy did not start (last status ${status}): ${err.message}`);
+    },
+  );
   reached.length = 0;
 }, 30_000);
 

@@ -12,6 +12,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, waitFor } from '@devops/testkit';
 import { read } from './support/workspace';
 
 interface Replica {
@@ -56,15 +57,6 @@ async function startReplica(name: string): Promise<Replica> {
   return replica;
 }
 
-/** A loopback port nothing listens on (taken, then released). */
-async function unusedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 interface ProxyOptions {
   /** Lines added to the site's reverse_proxy after `import replicas`. */
   extra?: string[];
@@ -88,23 +80,25 @@ async function startCaddy(
   opts: ProxyOptions = {},
 ): Promise<{ url: string; child: ChildProcess; dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ops-check-caddy-run-'));
-  const port = await unusedPort();
+  const port = await freePort();
   fs.writeFileSync(path.join(dir, 'Caddyfile'), caddyfile(port, upstreams, opts));
   const child = spawn('caddy', ['run', '--config', path.join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], {
     env: { PATH: process.env.PATH ?? '', HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir },
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      await fetch(`${url}/healthz`);
-      return { url, child, dir };
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  child.kill('SIGKILL');
-  throw new Error('caddy did not start');
+  const answers = () =>
+    fetch(`${url}/healthz`).then(
+      () => true,
+      () => false,
+    );
+  await waitFor(answers, { timeoutMs: 10_000, intervalMs: 50, what: 'caddy to answer' }).catch(
+    (err: Error) => {
+      child.kill('SIGKILL');
+      throw new Error(`caddy did not start: ${err.message}`);
+    },
+  );
+  return { url, child, dir };
 }
 
 interface Answer {
@@ -169,7 +163,7 @@ describe('[slow] Caddy with the (replicas) block in front of two replicas', () =
 
   it('answers every request from the first replica when the second does not exist', async () => {
     const one = await replica('one');
-    proxy = await startCaddy([one.port, await unusedPort()]);
+    proxy = await startCaddy([one.port, await freePort()]);
     const answers = [];
     for (let i = 0; i < 30; i++) {
       const res = await fetch(`${proxy.url}/webhooks/gitlab`);
@@ -209,7 +203,7 @@ describe('[slow] Caddy with the (replicas) block in front of two replicas', () =
     const setUp = async () => {
       const two = await replica('two');
       const health = await replica('health');
-      proxy = await startCaddy([await unusedPort(), two.port], { extra: [`health_port ${health.port}`] });
+      proxy = await startCaddy([await freePort(), two.port], { extra: [`health_port ${health.port}`] });
       return { two, ...(await postStream(proxy.url, 1500, () => undefined)) };
     };
 

@@ -1,8 +1,7 @@
 import { PassThrough } from 'node:stream';
-import net from 'node:net';
 import { runMain } from '@devops/cli';
 import { ConfigError, TemporaryError } from '@devops/errors';
-import { startPostgres, type PostgresServer } from '@devops/testkit';
+import { freePort, startPostgres, type PostgresServer } from '@devops/testkit';
 import { databaseSettings, openDatabase, type Database } from '../src';
 import { captureLog } from './support/capture-log';
 
@@ -18,15 +17,6 @@ function withPassword(url: string, password: string): string {
   const u = new URL(url);
   u.password = password;
   return u.toString();
-}
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function configErrorOf(url: string): Promise<ConfigError> {
@@ -81,7 +71,7 @@ describe('openDatabase', () => {
   });
 
   it('an unreachable server or unknown database is a ConfigError too', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const unreachable = await configErrorOf(`postgres://app:S3cret-Pass-999@127.0.0.1:${port}/suite`);
     expect(unreachable.message).toMatch(/DATABASE_URL: cannot connect .*ECONNREFUSED/);
     expect(unreachable.message).not.toContain('S3cret-Pass-999');

@@ -1,4 +1,4 @@
-import { startPostgres, type PostgresServer } from '@devops/testkit';
+import { waitFor, startPostgres, type PostgresServer } from '@devops/testkit';
 import { openDatabase, tryAdvisoryLock, type Database } from '../src';
 import { captureLog } from './support/capture-log';
 
@@ -40,20 +40,15 @@ describe('tryAdvisoryLock', () => {
     await b.query(
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'replica-a' AND pid <> pg_backend_pid()",
     );
-    const taken = await waitFor(() => tryAdvisoryLock(b, 'race-reporter', 'host-1'));
+    const taken = await waitFor(
+      () => tryAdvisoryLock(b, 'race-reporter', 'host-1'),
+      10_000,
+      'the lock to be free',
+    );
     // The holder hears of it when its socket reports the termination (possibly after b got the lock).
-    await waitFor(() => Promise.resolve(lost.length > 0 ? true : undefined));
+    await waitFor(() => lost.length > 0, 10_000, 'the loss to be reported');
     expect(lost[0]).toBeInstanceOf(Error);
     await release!(); // releasing a lost lock does not throw
     await taken();
   });
 });
-
-async function waitFor<T>(attempt: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const value = await attempt();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('never became available');
-}

@@ -1,6 +1,6 @@
 import { openDatabase, type Database } from '@devops/db';
 import { createLogger } from '@devops/logger';
-import { startPostgres, type PostgresServer } from '@devops/testkit';
+import { startPostgres, waitFor, type PostgresServer } from '@devops/testkit';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -62,8 +62,7 @@ describe('PostgreSQL queue workers', () => {
         processed.push((payload as unknown as { n: number }).n);
       });
       // Gives up well before the next poll (an hour) would have moved the queue on.
-      const deadline = Date.now() + 20_000;
-      while (processed.length < 30 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => processed.length >= 30, 20_000, '30 events processed').catch(() => undefined);
       expect(processed).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     } finally {
       await q.stop();
@@ -118,8 +117,11 @@ describe('PostgreSQL queue after a crash', () => {
         );
       });
       // Heartbeat 10 s + a pass every 5 s: due within ~16 s. The default pass (60 s) would miss this.
-      const deadline = Date.now() + 40_000;
-      while (processed.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await waitFor(() => processed.length >= 2, {
+        timeoutMs: 40_000,
+        intervalMs: 50,
+        what: 'both events',
+      }).catch(() => undefined);
       expect(processed).toEqual(['event 1', 'event 2']);
     } finally {
       child.kill('SIGKILL');

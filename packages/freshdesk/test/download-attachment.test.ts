@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PermanentError, RefusedError, TemporaryError } from '@devops/errors';
-import { startFreshdeskDouble, type FreshdeskDouble } from '@devops/testkit';
+import { startFreshdeskDouble, waitFor, type FreshdeskDouble } from '@devops/testkit';
 import { clientFor, failureOf } from './helpers';
 
 const MB = 1024 * 1024;
@@ -41,7 +41,17 @@ describe('downloadAttachment', () => {
     const download = await freshdesk.downloadAttachment(listed!.url, DOUBLE);
     // A client that buffered the body could only resolve after all 50 MB left the server.
     // Streamed, the server is held back by backpressure once socket buffers fill.
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait until the server stalls (its count stops moving): held back, or done sending everything.
+    let last = -1;
+    await waitFor(
+      () => {
+        const sent = double.requests[0]?.bytesSent ?? 0;
+        const stalled = sent > 0 && sent === last;
+        last = sent;
+        return stalled;
+      },
+      { timeoutMs: 20_000, intervalMs: 100, what: 'the server to stall' },
+    );
     const [served] = double.requests;
     const sentBeforeReading = served!.bytesSent!;
     expect(sentBeforeReading).toBeLessThan(16 * MB);

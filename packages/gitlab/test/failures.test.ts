@@ -1,6 +1,5 @@
-import { createServer } from 'node:net';
 import { ConflictError, NotFoundError, PermanentError, TemporaryError } from '@devops/errors';
-import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
+import { freePort, startGitLabDouble, type GitLabDouble } from '@devops/testkit';
 import { createGitLab, type GitLabPort } from '../src';
 import { fakeClock } from '@devops/testkit';
 import { captureLog, setup } from './helpers';
@@ -15,18 +14,6 @@ beforeEach(async () => {
   projectId = gitlab.addProject({ path: 'group/app' }).id;
 });
 afterEach(() => gitlab.close());
-
-/** A loopback port nothing listens on (taken from the OS, then released). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const projectGets = () =>
   gitlab.requests.filter((r) => r.method === 'GET' && r.path === '/api/v4/projects/group%2Fapp');

@@ -1,7 +1,7 @@
 import express from 'express';
 import { PassThrough } from 'node:stream';
 import { createLogger } from '@devops/logger';
-import { openWatchedConnection } from '@devops/testkit';
+import { openWatchedConnection, waitFor } from '@devops/testkit';
 import { closeRefusedRequest, listen, type RunningServer } from '../src';
 
 const IDLE_MS = 1000;
@@ -64,8 +64,11 @@ describe('connections: silent and stalled ones close after the idle timeout; ref
     await new Promise((r) => setImmediate(r));
     expect(c.closedAt).toBeUndefined();
     answerSlow();
-    while (!c.received().includes('{"done":true}') && c.closedAt === undefined)
-      await new Promise((r) => setTimeout(r, 20));
+    await waitFor(
+      () => c.received().includes('{"done":true}') || c.closedAt !== undefined,
+      10_000,
+      'the answer',
+    );
     expect(c.received()).toMatch(/^HTTP\/1.1 200 /);
     c.socket.destroy();
   });
@@ -86,7 +89,7 @@ describe('connections: silent and stalled ones close after the idle timeout; ref
     pump();
     await c.closed;
     expect(c.received()).toMatch(/^HTTP\/1.1 401 [^]*\r\nConnection: close\r\n[^]*\{"error":"no"\}$/i);
-    while (serverSide.refusedBytesRead.length === 0) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => serverSide.refusedBytesRead.length > 0, 10_000, 'the server to count what it read');
     // Node reads at most what sat in its buffers when the answer went out: a few MiB, never the body.
     expect(serverSide.refusedBytesRead[0]).toBeLessThan(8 * 1024 * 1024);
   });

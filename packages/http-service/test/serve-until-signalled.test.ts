@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
+import { waitFor } from '@devops/testkit';
 
 function startFixture(env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [path.join(__dirname, 'fixtures/serve-until-signalled.js')], {
@@ -29,7 +30,11 @@ describe('serveUntilSignalled in a real process', () => {
     const f = startFixture();
     const url = await f.url;
     const inFlight = fetch(`${url}/slow`).then((r) => r.json());
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(
+      () => f.output().includes('slow request in hand'),
+      10_000,
+      'the request to reach the service',
+    );
     f.child.kill('SIGINT');
     f.child.kill('SIGTERM');
     expect(await inFlight).toEqual({ done: true });
@@ -57,7 +62,7 @@ describe('serveUntilSignalled in a real process', () => {
       });
     expect((await get('/healthz')).status).toBe(200);
     f.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => f.output().includes('SIGTERM received: draining'), 10_000, 'the drain to start');
     const health = await get('/healthz');
     expect(health).toEqual({ status: 503, body: '{"status":"draining"}', connection: 'close' });
     // A new connection during the delay is still served, in full, and told to close.

@@ -33,3 +33,6 @@ export { readImageNodeOptions } from './node-options/read-image-node-options';
 export { fakeClock, type FakeClock } from './time/fake-clock';
 export { openWatchedConnection, type WatchedConnection } from './net/open-watched-connection';
 export { createAutoClock, type AutoClock } from './time/create-auto-clock';
+export { waitFor, type WaitForOptions, type Probed } from './wait/wait-for';
+export { tempDir, removeTempDirs } from './fs/temp-dir';
+export { freePort } from './net/free-port';

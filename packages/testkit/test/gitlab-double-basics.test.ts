@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- untyped JSON payloads */
-import { startGitLabDouble, type GitLabDouble } from '../src';
+import { startGitLabDouble, waitFor, type GitLabDouble } from '../src';
 
 let gitlab: GitLabDouble;
 beforeEach(async () => (gitlab = await startGitLabDouble()));
@@ -183,7 +183,13 @@ it('holds requests at a barrier until the set number has arrived, then answers t
   gitlab.injectFault({ barrier: 2, times: 2, method: 'GET', path: /\/projects\/\d+$/ });
   const answered: string[] = [];
   const first = get(`/projects/${p.id}`).then((r) => void answered.push(`first ${r.status}`));
-  await new Promise((r) => setTimeout(r, 200));
+  // It arrived, and a later request past the barrier's path is answered: the first would have been too.
+  await waitFor(
+    () => gitlab.requests.some((r) => r.path === `/api/v4/projects/${p.id}`),
+    5000,
+    'the first to arrive',
+  );
+  expect((await get(`/projects/${p.id}/repository/tags`)).status).toBe(200);
   // The first is still held: only one of the two has arrived.
   expect(answered).toEqual([]);
   await Promise.all([first, get(`/projects/${p.id}`).then((r) => void answered.push(`second ${r.status}`))]);

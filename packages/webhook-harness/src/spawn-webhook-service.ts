@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { GitLabDouble } from '@devops/testkit';
+import { waitFor, type GitLabDouble } from '@devops/testkit';
 
 export interface SpawnedService {
   url: string;
@@ -16,17 +16,6 @@ export interface SpawnedService {
   /** Runs `node <mainJs> ...args` to its end with the same environment (e.g. `dead-letters list`). */
   run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
   cleanup(): Promise<void>;
-}
-
-/** Polls `probe` until it returns a value (25 ms steps). */
-export async function waitFor<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /**
@@ -58,7 +47,11 @@ export async function spawnWebhookService(opts: {
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr.on('data', (b: Buffer) => (out += b.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const port = await waitFor(() => /listening on [\d.]+:(\d+)/.exec(out)?.[1]);
+  const port = await waitFor(
+    () => /listening on [\d.]+:(\d+)/.exec(out)?.[1],
+    10_000,
+    `${opts.service} to log its port`,
+  );
   return {
     url: `http://127.0.0.1:${port}`,
     secret,

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
-import { SECRET, mrEvent, post, removeDir, tempDir, waitFor } from './support/start-receiver';
+import { tempDir, waitFor } from '@devops/testkit';
+import { SECRET, mrEvent, post, removeDir } from './support/start-receiver';
 
 interface Child {
   proc: ChildProcess;
@@ -31,6 +33,18 @@ async function startServer(env: Record<string, string>): Promise<Child> {
   return { proc, url, stderr };
 }
 
+function refusesConnections(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
 async function kill9(child: Child): Promise<void> {
   if (child.proc.exitCode !== null || child.proc.signalCode !== null) return;
   const exited = new Promise((r) => child.proc.once('exit', r));
@@ -45,7 +59,7 @@ describe('crash recovery in a real process', () => {
   let dir: string;
   const children: Child[] = [];
   beforeEach(async () => {
-    dir = await tempDir('webhooks-crash-');
+    dir = tempDir('webhooks-crash');
   });
   afterEach(async () => {
     for (const c of children.splice(0)) await kill9(c);
@@ -84,8 +98,13 @@ describe('crash recovery in a real process', () => {
     // A third start finds nothing to do.
     const third = await startServer(env);
     children.push(third);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await readLines(env.OUT_FILE)).toEqual(['survives-kill-9']);
+    // Nothing replayed: a later event of the same merge request (processed in order, after
+    // anything the start found spooled) is the sign that the restart got past its replay.
+    expect((await post(third.url, mrEvent('after-restart'), { idempotencyKey: 'key-after' })).status).toBe(
+      202,
+    );
+    await waitFor(async () => (await readLines(env.OUT_FILE)).length >= 2, 15_000, 'the later event');
+    expect(await readLines(env.OUT_FILE)).toEqual(['survives-kill-9', 'after-restart']);
     expect(second.stderr.join('')).not.toContain(SECRET);
   }, 60_000);
 
@@ -104,7 +123,8 @@ describe('crash recovery in a real process', () => {
     }
     const exited = new Promise<number | null>((r) => first.proc.once('exit', (code) => r(code)));
     first.proc.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 200));
+    // Past the point where it would exit without the event in hand: it refuses connections.
+    await waitFor(() => refusesConnections(first.url), 10_000, 'the server to close');
     expect(first.proc.exitCode).toBeNull(); // still finishing the event in hand
     await writeFile(env.GATE_FILE, 'open');
     expect(await exited).toBe(0);

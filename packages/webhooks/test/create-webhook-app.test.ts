@@ -1,20 +1,20 @@
 import { listen } from '@devops/http-service';
 import { createWebhookApp } from '../src';
 import { defineTestApp, testConfig } from './support/define-test-app';
+import { tempDir } from '@devops/testkit';
 import {
   captureLogger,
   metricValue,
   mrEvent,
   post,
   removeDir,
-  tempDir,
   unreachableGitLab,
 } from './support/start-receiver';
 
 describe('createWebhookApp', () => {
   it('serves /healthz, /metrics with the receiver metrics, the webhook route and the app routes, without listening itself', async () => {
     const { log } = captureLogger();
-    const spoolDir = await tempDir();
+    const spoolDir = tempDir('webhooks');
     const handled: string[] = [];
     const definition = defineTestApp(
       'svc-test',

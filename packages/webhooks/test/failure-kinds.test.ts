@@ -1,5 +1,6 @@
 import { createGitLab } from '@devops/gitlab';
 import { listen } from '@devops/http-service';
+import { waitFor } from '@devops/testkit';
 import { createWebhookApp, type HandlerContext } from '../src';
 import { defineTestApp, testConfig } from './support/define-test-app';
 import { SECRET, captureLogger, metricValue, useGitLabDoubleAndSpool } from './support/start-receiver';
@@ -161,14 +162,11 @@ describe('failure kinds through the real receiver, worker and GitLab client', ()
           object_kind: 'issue',
         }) ?? 0;
       // The stuck event is retried (the clock stands still: every retry is due at once after a real 10-20 ms).
-      const until = async (probe: () => Promise<boolean> | boolean) => {
-        for (let i = 0; i < 500 && !(await probe()); i++) await new Promise((r) => setTimeout(r, 10));
-      };
       now += 30; // past the first backoff
-      await until(async () => (await retried()) >= 1);
+      await waitFor(async () => (await retried()) >= 1, 10_000, 'the first retry');
       expect(notesOf(next.iid)).toEqual([]); // held behind it
       now += 1_000; // WEBHOOK_HOLD_MAX passes
-      await until(() => notesOf(next.iid).length > 0);
+      await waitFor(() => notesOf(next.iid).length > 0, 10_000, 'the held event to overtake');
       expect(notesOf(next.iid).map((n) => n.body)).toEqual(['note for next']);
       expect(notesOf(stuck.iid)).toEqual([]);
       const text = await service.registry.metrics();
@@ -176,7 +174,7 @@ describe('failure kinds through the real receiver, worker and GitLab client', ()
       expect(metricValue(text, 'gitlab_webhook_dead_letters')).toBe(0);
       env.double.clearFaults();
       now += 60_000;
-      await until(() => notesOf(stuck.iid).length > 0);
+      await waitFor(() => notesOf(stuck.iid).length > 0, 10_000, 'the stuck event to pass');
       expect(notesOf(stuck.iid).map((n) => n.body)).toEqual(['note for stuck']);
     } finally {
       await server.close();

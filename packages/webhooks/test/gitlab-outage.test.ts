@@ -3,13 +3,8 @@ import { createGitLab, type GitLabPort } from '@devops/gitlab';
 import { listen } from '@devops/http-service';
 import { createWebhookApp, type HandlerContext } from '../src';
 import { defineTestApp, testConfig } from './support/define-test-app';
-import {
-  SECRET,
-  captureLogger,
-  metricValue,
-  useGitLabDoubleAndSpool,
-  waitFor,
-} from './support/start-receiver';
+import { waitFor } from '@devops/testkit';
+import { SECRET, captureLogger, metricValue, useGitLabDoubleAndSpool } from './support/start-receiver';
 
 interface IssueEvent {
   object_kind: 'issue';

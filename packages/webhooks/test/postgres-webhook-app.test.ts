@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { ConfigError } from '@devops/errors';
 import { listen, type RunningServer } from '@devops/http-service';
-import { startPostgres, type PostgresServer } from '@devops/testkit';
+import { startPostgres, tempDir, waitFor, type PostgresServer } from '@devops/testkit';
 import { createWebhookApp, type WebhookApp } from '../src';
 import { defineTestApp, testConfig } from './support/define-test-app';
 import {
@@ -10,9 +10,7 @@ import {
   post,
   recordingHandlers,
   removeDir,
-  tempDir,
   unreachableGitLab,
-  waitFor,
 } from './support/start-receiver';
 
 let pg: PostgresServer;
@@ -55,7 +53,7 @@ async function stopReplica(r: Replica): Promise<void> {
 describe('a webhook app with DATABASE_URL', () => {
   it('queues in PostgreSQL: two replicas on one database process each delivery once, duplicates across replicas included; the spool stays empty', async () => {
     const url = await pg.createDatabase();
-    const spoolDir = await tempDir();
+    const spoolDir = tempDir('webhooks');
     const handled: string[] = [];
     const a = await startReplica('board-sync', url, spoolDir, handled);
     const b = await startReplica('board-sync', url, spoolDir, handled);
@@ -96,7 +94,7 @@ describe('a webhook app with DATABASE_URL', () => {
 
   it('answers 503 while the database is away and shows it on /healthz; accepts and processes again once it is back', async () => {
     const url = await pg.createDatabase();
-    const spoolDir = await tempDir();
+    const spoolDir = tempDir('webhooks');
     const handled: string[] = [];
     const r = await startReplica('version-check', url, spoolDir, handled);
     try {
@@ -130,7 +128,7 @@ describe('a webhook app with DATABASE_URL', () => {
     const wrong = new URL(await pg.createDatabase());
     wrong.password = 'Wr0ng-But-Long-Secret-77';
     const { log } = captureLogger();
-    const spoolDir = await tempDir();
+    const spoolDir = tempDir('webhooks');
     const service = createWebhookApp(defineTestApp('board-sync', {}), {
       config: testConfig(spoolDir, { DATABASE_URL: wrong.toString() }),
       log,

@@ -9,7 +9,6 @@ import {
   post,
   startReceiver,
   useSpoolDirs,
-  waitFor,
 } from './support/start-receiver';
 import {
   createSpoolQueue,
@@ -18,7 +17,7 @@ import {
   type RetryState,
 } from '@devops/event-queue';
 import { retryWait } from '@devops/failures';
-import { createAutoClock } from '@devops/testkit';
+import { createAutoClock, waitFor } from '@devops/testkit';
 
 describe('background processing: retries, dead letters, order', () => {
   const spoolDir = useSpoolDirs();

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { waitFor } from '@devops/testkit';
 import {
   SECRET,
   gate,
@@ -204,7 +205,7 @@ describe('the spool write happens before the answer', () => {
         objectKind: 'merge_request',
         event: 'Merge Request Hook',
       });
-      await new Promise((res) => setTimeout(res, 50));
+      await waitFor(() => started.length === 1, 10_000, 'the handler to start');
       expect(await r.spooled()).toHaveLength(1); // still there while the handler works
       release.open();
       await r.receiver.idle();

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { waitFor } from '@devops/testkit';
 import { root } from './workspace';
 
 export interface RunningApp {
@@ -33,14 +34,15 @@ export async function spawnApp(app: string, env: Record<string, string>): Promis
     fs.rmSync(cwd, { recursive: true, force: true });
     return code;
   };
-  const until = Date.now() + 30_000;
-  for (;;) {
-    const port = /listening on [\w.:[\]-]*?:(\d+)/.exec(out)?.[1];
-    if (port) return { url: `http://127.0.0.1:${port}`, output: () => out, stop };
-    if (child.exitCode !== null || Date.now() > until) {
-      await stop();
-      throw new Error(`${app} did not start (exit ${child.exitCode}):\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
+  const port = await waitFor(
+    () =>
+      /listening on [\w.:[\]-]*?:(\d+)/.exec(out)?.[1] ?? (child.exitCode !== null ? 'exited' : undefined),
+    30_000,
+    `${app} to log its port`,
+  ).catch(() => 'timed out');
+  if (!/^\d+$/.test(port)) {
+    await stop();
+    throw new Error(`${app} did not start (${port}, exit ${child.exitCode}):\n${out}`);
   }
+  return { url: `http://127.0.0.1:${port}`, output: () => out, stop };
 }

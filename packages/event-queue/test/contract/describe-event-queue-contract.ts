@@ -12,7 +12,7 @@
  * not run before its hold ended), never upper bounds.
  */
 import { ConflictError, NotFoundError, PermanentError, RefusedError, TemporaryError } from '@devops/errors';
-import { createAutoClock } from '@devops/testkit';
+import { createAutoClock, waitFor } from '@devops/testkit';
 import type {
   EventPayload,
   EventQueue,
@@ -49,15 +49,6 @@ interface Run {
   attempt: number;
   at: number;
   outcome: 'ok' | 'failed';
-}
-
-/** Polls until `probe` is true (10 ms steps); fails the test after 15 s. */
-async function until(probe: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 function newEvent(project: number, n: number, idempotencyKey: string | null = null): NewEvent {
@@ -201,7 +192,8 @@ export function describeEventQueueContract(name: string, createFixture: () => Pr
         running++;
         maxRunning = Math.max(maxRunning, running);
         // The first event of project 1 waits until project 2's event is done: keys do not queue behind each other.
-        if (p.n === 1) await until(() => otherDone, 'the other project');
+        if (p.n === 1) await waitFor(() => otherDone, 15_000, 'the other project');
+        // The handler's work takes a while (not a wait for anything): time for a second one of the key to overlap.
         await new Promise((res) => setTimeout(res, 5));
         running--;
       });
@@ -222,7 +214,8 @@ export function describeEventQueueContract(name: string, createFixture: () => Pr
         started.add(key);
         // The first event of each key waits until all three keys are in hand at once: with the keys
         // serialised behind each other this never happens and the test times out.
-        if ((p.n as number) % 10 === 1) await until(() => started.size === 3, 'three keys in hand at once');
+        if ((p.n as number) % 10 === 1)
+          await waitFor(() => started.size === 3, 15_000, 'three keys in hand at once');
       });
       for (const n of [1, 2])
         for (const key of [21, 22, 23]) await q.enqueue(newEvent(key, key * 10 + n - 200));
@@ -256,7 +249,7 @@ export function describeEventQueueContract(name: string, createFixture: () => Pr
       await q.enqueue(newEvent(31, 1));
       await q.enqueue(newEvent(32, 2));
       await q.start(process);
-      await until(() => first.runs.length === 1, 'the first event in hand');
+      await waitFor(() => first.runs.length === 1, 15_000, 'the first event in hand');
       shutdown.abort(new Error('SIGTERM received'));
       await stop(q);
       expect(first.runs.map((x) => [x.payload.n, x.outcome])).toEqual([[1, 'failed']]);
@@ -380,7 +373,7 @@ export function describeEventQueueContract(name: string, createFixture: () => Pr
       const second = await q.enqueue(newEvent(5, 2));
       await q.enqueue(newEvent(6, 3)); // another project is not held
       await q.start(r.process);
-      await until(() => r.done(2).length === 1, 'the held event went ahead');
+      await waitFor(() => r.done(2).length === 1, 15_000, 'the held event went ahead');
       const firstFailure = r.runs.find((x) => x.payload.n === 1)!.at;
       expect(r.done(2)[0]!.at - firstFailure).toBeGreaterThanOrEqual(holdMaxMs - 10);
       expect(r.done(3)[0]!.at).toBeLessThanOrEqual(r.done(2)[0]!.at);
@@ -413,7 +406,7 @@ export function describeEventQueueContract(name: string, createFixture: () => Pr
       expect(await operator.deadLetters.replay(id)).toBe(false);
       await stop(operator);
 
-      await until(() => r.done(1).length === 1, 'the replayed event was processed');
+      await waitFor(() => r.done(1).length === 1, 15_000, 'the replayed event was processed');
       const replayed = r.done(1)[0]!;
       expect(replayed.attempt).toBe(1);
       expect(replayed.event.replayOf).toBe(id);
@@ -482,7 +475,7 @@ export function describeEventQueueContract(name: string, createFixture: () => Pr
       await q.enqueue(newEvent(1, 1));
       await q.enqueue(newEvent(1, 2));
       await q.start(r.process);
-      await until(() => r.runs.length === 1, 'the first event started');
+      await waitFor(() => r.runs.length === 1, 15_000, 'the first event started');
       const stopping = stop(q);
       setTimeout(release, 20);
       await stopping;

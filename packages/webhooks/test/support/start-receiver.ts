@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import express from 'express';
@@ -7,7 +6,7 @@ import { Registry } from 'prom-client';
 import { createGitLab, type GitLabPort } from '@devops/gitlab';
 import { listen, type RunningServer } from '@devops/http-service';
 import { createLogger, type Logger } from '@devops/logger';
-import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
+import { startGitLabDouble, tempDir, type GitLabDouble } from '@devops/testkit';
 import { createWebhookReceiver, type WebhookReceiver, type WebhookReceiverOptions } from '../../src';
 
 export const SECRET = 'hook-secret-4f1e9a0c7b';
@@ -22,10 +21,6 @@ export function captureLogger(secrets: string[] = []): { log: Logger; lines: str
     },
   });
   return { log: createLogger({ service: 'webhooks-test', level: 'debug', stream, secrets }), lines };
-}
-
-export async function tempDir(prefix = 'webhooks-'): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), prefix));
 }
 
 /** A real GitLab client for handlers that must not reach GitLab: nothing listens on its address. */
@@ -51,7 +46,7 @@ export async function startReceiver(
   opts: Partial<WebhookReceiverOptions> & Pick<WebhookReceiverOptions, 'handlers'> & { autoStart?: boolean },
 ): Promise<TestReceiver> {
   const { log, lines } = captureLogger();
-  const spoolDir = opts.spoolDir ?? (await tempDir());
+  const spoolDir = opts.spoolDir ?? tempDir('webhooks');
   const registry = opts.registry ?? new Registry();
   const receiver = createWebhookReceiver({
     app: 'test-app',
@@ -130,18 +125,6 @@ export function gate(): { promise: Promise<void>; open: () => void } {
   return { promise, open };
 }
 
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** One metric sample's value from Prometheus text, or undefined. */
 export function metricValue(
   text: string,
@@ -177,7 +160,7 @@ export function useSpoolDirs(): () => Promise<string> {
     for (const d of dirs) await removeDir(d);
   });
   return async () => {
-    const d = await tempDir();
+    const d = tempDir('webhooks');
     dirs.push(d);
     return d;
   };
@@ -188,7 +171,7 @@ export function useGitLabDoubleAndSpool(): { double: GitLabDouble; spoolDir: str
   const fixture = {} as { double: GitLabDouble; spoolDir: string };
   beforeEach(async () => {
     fixture.double = await startGitLabDouble();
-    fixture.spoolDir = await tempDir();
+    fixture.spoolDir = tempDir('webhooks');
   });
   afterEach(async () => {
     await fixture.double.close();
