@@ -1,3 +1,4 @@
+import { waitFor } from '../src/wait/wait-for';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
@@ -40,8 +41,7 @@ describe('node packages/testkit/dist/main.js', () => {
       `${info.gitlab.url}/api/v4/projects/1/pipelines?private_token=${info.gitlab.token}`,
     );
     expect([unknown.status, await unknown.json()]).toEqual([404, { error: '404 Not Found' }]);
-    const deadline = Date.now() + 10_000;
-    while (!stderr.includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => stderr.includes('\n'), 10_000, 'the unknown route logged on stderr');
     const logged = JSON.parse(stderr.split('\n')[0]!) as Record<string, unknown>;
     expect(logged).toMatchObject({
       level: 'warn',
