@@ -10,6 +10,7 @@
 // events/s processed during intake, backlog at the end of intake, the drain rate afterwards, and
 // what was checked once everything drained: nothing refused, each accepted delivery's edit seen
 // exactly once by the double, per merge request in the order sent, no dead letter; GitLab calls/s.
+// Connections: rate / 5 in all (at least 10), split between the replicas.
 // Env: SCENARIOS, BACKENDS (spool,postgres), ROUNDS (1), CONCURRENCY (default: WEBHOOK_CONCURRENCY's
 // 8), RATE/DURATION override every scenario's, DRAIN_TIMEOUT (s, 300).
 'use strict';
@@ -114,7 +115,9 @@ async function runScenario(name, backend, pg, round) {
       autocannon({
         url: `${url}/webhooks/gitlab`,
         method: 'POST',
-        connections: Math.max(2, Math.round(10 / urls.length)),
+        // Enough connections for the rate to be offered even while acks are slow (GitLab sends
+        // deliveries side by side): rate / 5 in all, at least 10.
+        connections: Math.max(5, Math.round(Math.max(10, sc.rate / 5) / urls.length)),
         overallRate: sc.rate / urls.length,
         duration: sc.duration,
         headers: {
