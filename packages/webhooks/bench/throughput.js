@@ -94,10 +94,23 @@ async function runScenario(name, backend, pg, round) {
   const urls = servers.map((s) => s.url);
   const loadBefore = load();
   const seqs = new Map(); // "project:iid" -> last sequence number sent
-  let n = 0;
-  const body = (i) => {
-    const project = projects[i % projects.length];
-    const iid = (Math.floor(i / projects.length) % sc.mrs) + 1;
+  // A merge request's next delivery is sent only once the one before was answered (a key with a
+  // delivery in flight is skipped): the order the receiver accepted them in is their numbers' order.
+  const connectionsEach = Math.min(
+    Math.floor((sc.projects * sc.mrs) / urls.length),
+    Math.max(5, Math.round(Math.max(10, sc.rate / 5) / urls.length)),
+  );
+  const keyCount = sc.projects * sc.mrs;
+  const inFlight = new Set();
+  let cursor = 0;
+  const body = (context) => {
+    let k = cursor;
+    for (let tries = 0; tries < keyCount && inFlight.has(k); tries++) k = (k + 1) % keyCount;
+    cursor = (k + 1) % keyCount;
+    inFlight.add(k);
+    context.k = k;
+    const project = projects[k % sc.projects];
+    const iid = Math.floor(k / sc.projects) + 1;
     const key = `${project}:${iid}`;
     const seq = (seqs.get(key) ?? 0) + 1;
     seqs.set(key, seq);
@@ -117,7 +130,7 @@ async function runScenario(name, backend, pg, round) {
         method: 'POST',
         // Enough connections for the rate to be offered even while acks are slow (GitLab sends
         // deliveries side by side): rate / 5 in all, at least 10.
-        connections: Math.max(5, Math.round(Math.max(10, sc.rate / 5) / urls.length)),
+        connections: connectionsEach,
         overallRate: sc.rate / urls.length,
         duration: sc.duration,
         headers: {
@@ -127,7 +140,7 @@ async function runScenario(name, backend, pg, round) {
         },
         requests: [
           {
-            setupRequest(req) {
+            setupRequest(req, context) {
               return {
                 ...req,
                 headers: {
@@ -135,8 +148,11 @@ async function runScenario(name, backend, pg, round) {
                   'idempotency-key': randomUUID(),
                   'x-gitlab-event-uuid': randomUUID(),
                 },
-                body: body(n++),
+                body: body(context),
               };
+            },
+            onResponse(status, resBody, context) {
+              inFlight.delete(context.k);
             },
           },
         ],
@@ -205,6 +221,12 @@ async function runScenario(name, backend, pg, round) {
     await new Promise((r) => s.proc.once('exit', r));
   }
   await gitlab.close();
+  if (dead > 0) {
+    // Why (the first dead letter's error), so a broken run says what broke.
+    const deadDir = path.join(spoolDir, 'dead');
+    const first = fs.existsSync(deadDir) ? fs.readdirSync(deadDir)[0] : undefined;
+    if (first) row.firstDeadError = JSON.parse(fs.readFileSync(path.join(deadDir, first), 'utf8')).error;
+  }
   fs.rmSync(spoolDir, { recursive: true, force: true });
   return row;
 }
