@@ -127,25 +127,42 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
   });
 
   /**
-   * Whether an earlier event of this orderKey is waiting behind its own retry (it was moved
-   * behind us). One indexed probe on pg-boss's job table (its documented tables are for direct
-   * queries), not a read of the project's whole backlog.
+   * The jobs of a fetched batch that overtake an earlier event of their orderKey waiting behind its
+   * own retry (it was moved behind them): one indexed probe on pg-boss's job table (its documented
+   * tables are for direct queries) for the whole batch, only for first attempts, and only when
+   * someone listens.
    */
-  const isOvertaking = async (pg: PgBossQueue, event: QueuedEvent): Promise<boolean> => {
-    const { rows } = await db.query(
-      `SELECT 1 FROM pgboss.job
-       WHERE name = $1 AND singleton_key = $2 AND state IN ('created', 'retry')
-         AND data ? 'firstFailedAt' AND (data->'event'->>'receivedAt')::bigint < $3
-       LIMIT 1`,
-      [pg.queue, encodeOrderKey(event.orderKey), event.receivedAt],
+  const findOvertaking = async (
+    pg: PgBossQueue,
+    jobs: Array<JobWithMetadata<JobData>>,
+  ): Promise<Set<string>> => {
+    const first = jobs.filter((j) => j.data.attempts === 0 && j.retryCount === 0);
+    if (!observer.overtaken || first.length === 0) return new Set();
+    const { rows } = await db.query<{ id: string }>(
+      `SELECT b.id FROM unnest($2::text[], $3::bigint[], $4::text[]) AS b(key, received, id)
+       WHERE EXISTS (
+         SELECT 1 FROM pgboss.job
+         WHERE name = $1 AND singleton_key = b.key AND state IN ('created', 'retry')
+           AND data ? 'firstFailedAt' AND (data->'event'->>'receivedAt')::bigint < b.received)`,
+      [
+        pg.queue,
+        first.map((j) => encodeOrderKey(j.data.event.orderKey)),
+        first.map((j) => j.data.event.receivedAt),
+        first.map((j) => j.id),
+      ],
     );
-    return rows.length > 0;
+    return new Set(rows.map((r) => r.id));
   };
 
   const settle = async (fn: (client: DatabaseClient, dbx: Adapter) => Promise<void>) =>
     db.transaction((client) => fn(client, adapt(client)));
 
-  const runJob = async (pg: PgBossQueue, job: JobWithMetadata<JobData>, process: ProcessEvent) => {
+  const runJob = async (
+    pg: PgBossQueue,
+    job: JobWithMetadata<JobData>,
+    process: ProcessEvent,
+    overtaking: boolean,
+  ) => {
     const { event, raw } = job.data;
     const attempt = job.data.attempts + job.retryCount + 1;
     const { boss, queue } = pg;
@@ -167,8 +184,8 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       await dead(attempt - 1, mask(`stored event body unreadable: ${(err as Error).message}`));
       return;
     }
-    if (attempt === 1 && job.retryCount === 0 && observer.overtaken && (await isOvertaking(pg, event))) {
-      observer.overtaken(event);
+    if (overtaking) {
+      observer.overtaken?.(event);
     }
     try {
       await process(event, payload, attempt, signal);
@@ -286,13 +303,14 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       await forgetOldKeys();
       // The replica's slots, filled by one fetcher (run-job-slots.ts): one fetch for every slot free at
       // the time, and a finished event looks for the next at once rather than after the poll.
-      const slots = runJobSlots<JobData>({
+      const slots = runJobSlots<JobData, Set<string>>({
         boss: pg.boss,
         queue: pg.queue,
         concurrency,
         pollMs: (opts.pollSeconds ?? 0.5) * 1000,
         heartbeatMs: 5_000,
-        run: (job) => runJob(pg, job, process),
+        prepare: (jobs) => findOvertaking(pg, jobs),
+        run: (job, overtaking) => runJob(pg, job, process, overtaking.has(job.id)),
         onFault: (err, job) => fault(err, job?.data.event),
       });
       const cleanup = setInterval(() => void forgetOldKeys(), 3_600_000);

@@ -19,14 +19,16 @@ export interface JobSlots {
  * scan for many jobs. Idle, it looks every `pollMs`. Jobs in hand get their heartbeat refreshed
  * every `heartbeatMs` (a replica that dies stops refreshing and pg-boss's monitor hands them on).
  */
-export function runJobSlots<T>(opts: {
+export function runJobSlots<T, B>(opts: {
   boss: PgBoss;
   queue: string;
   concurrency: number;
   pollMs: number;
   heartbeatMs: number;
+  /** Looks at a fetched batch once before its jobs start (one query for all); its result goes to each run. */
+  prepare(jobs: Array<JobWithMetadata<T>>): Promise<B>;
   /** Runs and settles one job; a throw fails the attempt (pg-boss retries it). */
-  run(job: JobWithMetadata<T>): Promise<void>;
+  run(job: JobWithMetadata<T>, batch: B): Promise<void>;
   onFault(err: unknown, job?: JobWithMetadata<T>): void;
 }): JobSlots {
   const { boss, queue } = opts;
@@ -35,9 +37,9 @@ export function runJobSlots<T>(opts: {
   let fetching = false;
   let again = false;
 
-  const start = (job: JobWithMetadata<T>) => {
-    const done = opts
-      .run(job)
+  const start = (job: JobWithMetadata<T>, batch: Promise<B>) => {
+    const done = batch
+      .then((b) => opts.run(job, b))
       .catch(async (err: unknown) => {
         opts.onFault(err, job);
         await boss
@@ -66,7 +68,10 @@ export function runJobSlots<T>(opts: {
           if (free <= 0 || closed) break;
           const jobs = await boss.fetch<T>(queue, { batchSize: free, includeMetadata: true });
           // Started even after close(): they are claimed; stop() waits for them.
-          for (const job of jobs) start(job);
+          if (jobs.length > 0) {
+            const batch = opts.prepare(jobs);
+            for (const job of jobs) start(job, batch);
+          }
           if (jobs.length < free && !again) break; // nothing more due now: the poll looks again
         } while (!closed);
       } catch (err) {
