@@ -97,16 +97,20 @@ async function runScenario(name, backend, pg, round) {
   // A merge request's next delivery is sent only once the one before was answered (a key with a
   // delivery in flight is skipped): the order the receiver accepted them in is their numbers' order.
   const connectionsEach = Math.min(
-    Math.floor((sc.projects * sc.mrs) / urls.length),
+    Math.floor((sc.projects * sc.mrs) / 2 / urls.length),
     Math.max(5, Math.round(Math.max(10, sc.rate / 5) / urls.length)),
   );
   const keyCount = sc.projects * sc.mrs;
   const inFlight = new Set();
+  // A delivery the load generator gave up on (its 10 s timeout) never frees its merge request; if
+  // every one is busy, one is used anyway and left out of the order check (counted).
+  const unordered = new Set();
   let cursor = 0;
   const body = (context) => {
     let k = cursor;
     for (let tries = 0; tries < keyCount && inFlight.has(k); tries++) k = (k + 1) % keyCount;
     cursor = (k + 1) % keyCount;
+    if (inFlight.has(k)) unordered.add(k);
     inFlight.add(k);
     context.k = k;
     const project = projects[k % sc.projects];
@@ -188,8 +192,12 @@ async function runScenario(name, backend, pg, round) {
   }
   let outOfOrder = 0;
   let editCount = 0;
-  for (const list of edits.values()) {
+  const unorderedKeys = new Set(
+    [...unordered].map((k) => `${projects[k % sc.projects]}:${Math.floor(k / sc.projects) + 1}`),
+  );
+  for (const [key, list] of edits) {
     editCount += list.length;
+    if (unorderedKeys.has(key)) continue;
     for (let i = 1; i < list.length; i++) if (list[i] <= list[i - 1]) outOfOrder++;
   }
   const refused = results.reduce((a, r) => a + r.non2xx + r.errors + r.timeouts, 0);
@@ -210,7 +218,7 @@ async function runScenario(name, backend, pg, round) {
     drainPerSecond: backlogAtEnd > 0 && depth === 0 ? Math.round(backlogAtEnd / (drainMs / 1000)) : '-',
     lost: depth > 0 ? `${depth} left after ${Math.round(drainMs / 1000)} s` : accepted - processed - dead,
     edits: `${editCount}/${accepted}`,
-    outOfOrder,
+    outOfOrder: unorderedKeys.size ? `${outOfOrder} (${unorderedKeys.size} MRs unchecked)` : outOfOrder,
     dead,
     gitlabCallsPerSecond: Math.round(gitlabCallsDuring / (intakeMs / 1000)),
     gitlab429,
