@@ -68,6 +68,46 @@ describe('PostgreSQL queue workers', () => {
       await q.stop();
     }
   }, 30_000);
+
+  it('[slow] keep the heartbeat of an event in hand: one that runs past the 10 s heartbeat is not handed to another replica', async () => {
+    // The slots refresh the heartbeats of the jobs in hand themselves (pg-boss's work() did it
+    // before): without that, the monitor pass (every 5 s) fails a job whose heartbeat is 10 s old
+    // and the second replica runs the event a second time.
+    const app = `long-${++apps}`;
+    const policy = { baseDelayMs: 10, maxDelayMs: 40, maxAgeMs: 600_000, holdMaxMs: 600_000 };
+    const runs: string[] = [];
+    let release = () => {};
+    const holding = new Promise<void>((r) => (release = r));
+    const a = createPostgresQueue({ db, url, app, policy, concurrency: 1 });
+    const b = createPostgresQueue({ db, url, app, policy, concurrency: 1 });
+    try {
+      await a.enqueue({
+        deliveryId: 'd-long',
+        idempotencyKey: null,
+        event: 'Merge Request Hook',
+        objectKind: 'merge_request',
+        orderKey: 'project:3:mr:1',
+        raw: JSON.stringify({ object_kind: 'merge_request' }),
+      });
+      const process = (who: string) => async () => {
+        runs.push(who);
+        await holding;
+      };
+      await a.start(process('a'));
+      await b.start(process('b'));
+      // 10 s of heartbeat, a 5 s monitor pass and its next poll: 18 s with the event in hand.
+      const until = Date.now() + 18_000;
+      while (runs.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      expect(runs).toHaveLength(1);
+      release();
+      await a.idle();
+      expect(runs).toHaveLength(1);
+    } finally {
+      release();
+      await a.stop();
+      await b.stop();
+    }
+  }, 45_000);
 });
 
 describe('PostgreSQL queue after a crash', () => {

@@ -20,18 +20,35 @@ async function main() {
     stream: fs.createWriteStream('/dev/null'),
     secrets: [SECRET],
   });
-  const gitlab = createGitLab({ url: 'http://127.0.0.1:9', token: 'unused-token', log });
+  // HANDLER=gitlab (bench/throughput.js): each merge_request event makes two calls to GITLAB_URL (the
+  // GitLab double), like board-sync: reads the merge request, then edits its issue (same iid) with the
+  // event's sequence number, which the double logs in arrival order (per-MR order is checked from it).
+  const gitlabMode = process.env.HANDLER === 'gitlab';
+  const gitlabUrl = gitlabMode ? process.env.GITLAB_URL : 'http://127.0.0.1:9';
+  const gitlabToken = gitlabMode ? process.env.GITLAB_TOKEN : 'unused-token-value';
+  const gitlab = createGitLab({ url: gitlabUrl, token: gitlabToken, log });
   const definition = defineWebhookApp({
     name: 'bench',
     summary: 'bench',
     settings: { ...serverSettings(0), ...gitlabSettings(), ...webhookSettings('bench') },
     setup: () => ({
-      handlers: { merge_request: { handle: () => new Promise((r) => setTimeout(r, handlerMs)) } },
+      handlers: {
+        merge_request: {
+          handle: gitlabMode
+            ? async ({ payload, gitlab: gl }) => {
+                const project = payload.project.id;
+                const { iid, bench_seq: seq } = payload.object_attributes;
+                await gl.getMergeRequest(project, iid);
+                await gl.editIssue(project, iid, { description: `bench seq ${seq}` });
+              }
+            : () => new Promise((r) => setTimeout(r, handlerMs)),
+        },
+      },
     }),
   });
   const config = loadConfig(definition.settings, {
-    GITLAB_URL: 'http://127.0.0.1:9',
-    GITLAB_TOKEN: 'unused-token-value',
+    GITLAB_URL: gitlabUrl,
+    GITLAB_TOKEN: gitlabToken,
     GITLAB_WEBHOOK_SECRET: SECRET,
     WEBHOOK_SPOOL_DIR: SPOOL_DIR,
     // bench/postgres-vs-spool.js: the same receiver on the PostgreSQL queue.

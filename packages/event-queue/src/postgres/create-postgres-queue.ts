@@ -14,6 +14,7 @@ import {
 import { createPostgresDeadLetters, insertDeadLetter } from './create-postgres-dead-letters';
 import { encodeOrderKey, openPgBoss, type PgBossQueue } from './open-pg-boss';
 import { POSTGRES_QUEUE_MIGRATIONS } from './postgres-queue-migrations';
+import { runJobSlots, type JobSlots } from './run-job-slots';
 
 export interface PostgresQueueOptions extends EventQueueOptions {
   /** The app's database (DATABASE_URL), opened with @devops/db. */
@@ -126,29 +127,48 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
   });
 
   /**
-   * Whether an earlier event of this orderKey is waiting behind its own retry (it was moved
-   * behind us). One indexed probe on pg-boss's job table (its documented tables are for direct
-   * queries), not a read of the project's whole backlog.
+   * The jobs of a fetched batch that overtake an earlier event of their orderKey waiting behind its
+   * own retry (it was moved behind them): one indexed probe on pg-boss's job table (its documented
+   * tables are for direct queries) for the whole batch, only for first attempts, and only when
+   * someone listens.
    */
-  const isOvertaking = async (pg: PgBossQueue, event: QueuedEvent): Promise<boolean> => {
-    const { rows } = await db.query(
-      `SELECT 1 FROM pgboss.job
-       WHERE name = $1 AND singleton_key = $2 AND state IN ('created', 'retry')
-         AND data ? 'firstFailedAt' AND (data->'event'->>'receivedAt')::bigint < $3
-       LIMIT 1`,
-      [pg.queue, encodeOrderKey(event.orderKey), event.receivedAt],
+  const findOvertaking = async (
+    pg: PgBossQueue,
+    jobs: Array<JobWithMetadata<JobData>>,
+  ): Promise<Set<string>> => {
+    const first = jobs.filter((j) => j.data.attempts === 0 && j.retryCount === 0);
+    if (!observer.overtaken || first.length === 0) return new Set();
+    const { rows } = await db.query<{ id: string }>(
+      `SELECT b.id FROM unnest($2::text[], $3::bigint[], $4::text[]) AS b(key, received, id)
+       WHERE EXISTS (
+         SELECT 1 FROM pgboss.job
+         WHERE name = $1 AND singleton_key = b.key AND state IN ('created', 'retry')
+           AND data ? 'firstFailedAt' AND (data->'event'->>'receivedAt')::bigint < b.received)`,
+      [
+        pg.queue,
+        first.map((j) => encodeOrderKey(j.data.event.orderKey)),
+        first.map((j) => j.data.event.receivedAt),
+        first.map((j) => j.id),
+      ],
     );
-    return rows.length > 0;
+    return new Set(rows.map((r) => r.id));
   };
 
   const settle = async (fn: (client: DatabaseClient, dbx: Adapter) => Promise<void>) =>
     db.transaction((client) => fn(client, adapt(client)));
 
-  const runJob = async (pg: PgBossQueue, job: JobWithMetadata<JobData>, process: ProcessEvent) => {
+  const runJob = async (
+    pg: PgBossQueue,
+    job: JobWithMetadata<JobData>,
+    process: ProcessEvent,
+    overtaking: boolean,
+  ) => {
     const { event, raw } = job.data;
     const attempt = job.data.attempts + job.retryCount + 1;
     const { boss, queue } = pg;
-    const complete = (dbx: Adapter) => boss.complete(queue, job.id, null, { db: dbx });
+    // Settles fenced to this attempt: a job pg-boss took back (stale heartbeat) is not settled twice.
+    const attemptRef = { id: job.id, retryCount: job.retryCount };
+    const complete = (dbx: Adapter) => boss.complete(queue, attemptRef, null, { db: dbx });
     const dead = async (attempts: number, error: string) => {
       await settle(async (client, dbx) => {
         await insertDeadLetter(client, app, { event, raw, attempts, error });
@@ -164,8 +184,8 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       await dead(attempt - 1, mask(`stored event body unreadable: ${(err as Error).message}`));
       return;
     }
-    if (attempt === 1 && job.retryCount === 0 && observer.overtaken && (await isOvertaking(pg, event))) {
-      observer.overtaken(event);
+    if (overtaking) {
+      observer.overtaken?.(event);
     }
     try {
       await process(event, payload, attempt, signal);
@@ -174,7 +194,7 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
         // Cut short by the shutdown: back to the head of its key, due at once (another replica, or
         // the next start, takes it), this attempt not counted and no hold started.
         await settle(async (_client, dbx) => {
-          await boss.fail(queue, job.id, { error: 'shutting down' }, { db: dbx });
+          await boss.fail(queue, attemptRef, { error: 'shutting down' }, { db: dbx });
           await boss.update(queue, { ...job.data, attempts: job.data.attempts - 1 } as unknown as object, {
             id: job.id,
             startAfter: new Date(),
@@ -202,7 +222,7 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       await settle(async (client, dbx) => {
         if (holding) {
           // Stays the head of its key, in pg-boss's retry state (which holds the later events), until decision.at.
-          await boss.fail(queue, job.id, { error: decision.error }, { db: dbx });
+          await boss.fail(queue, attemptRef, { error: decision.error }, { db: dbx });
           await boss.update(queue, { ...job.data, firstFailedAt } as unknown as object, {
             id: job.id,
             startAfter: new Date(decision.at),
@@ -218,11 +238,12 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       observer.retried?.(event, { attempt, delayMs: decision.delayMs, error: decision.error });
       return;
     }
-    // Done: returning lets pg-boss complete the job (one statement; a failure there retries it).
+    // Done: one statement (a failure there fails the attempt: it is retried).
+    await complete(pool);
     observer.processed?.(event, attempt);
   };
 
-  let started: { pg: PgBossQueue; cleanup: NodeJS.Timeout; workerIds: string[] } | undefined;
+  let started: { pg: PgBossQueue; cleanup: NodeJS.Timeout; slots: JobSlots } | undefined;
   /**
    * A retry coming due wakes a worker here at that time rather than at the next poll (another
    * replica's poll covers it if this one dies first).
@@ -232,8 +253,7 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
     const timer = setTimeout(
       () => {
         wakeTimers.delete(timer);
-        const workerId = started?.workerIds[0];
-        if (started && workerId) started.pg.boss.notifyWorker(workerId);
+        started?.slots.wake();
       },
       Math.max(0, at - now()) + 5,
     );
@@ -281,53 +301,35 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
     async start(process) {
       const pg = await ensureReady();
       await forgetOldKeys();
-      // One pg-boss worker per slot, each with its own id: a worker that finished an event looks
-      // for the next at once (notifyWorker). Left alone, pg-boss waits out its polling interval
-      // after every job of batch size 1, which drained a backlog at slots / interval events a
-      // second (4 per 2 s with NOTIFY's 2 s backstop poll).
-      const workerIds: string[] = [];
-      for (let slot = 0; slot < concurrency; slot++) {
-        // Assigned before any handler runs (work() starts the worker, whose first fetch is async).
-        let workerId = '';
-        workerId = await pg.boss.work<JobData>(
-          pg.queue,
-          {
-            localConcurrency: 1,
-            batchSize: 1,
-            includeMetadata: true,
-            pollingIntervalSeconds: opts.pollSeconds ?? 0.5,
-          },
-          async ([job]) => {
-            if (!job) return;
-            try {
-              await runJob(pg, job as JobWithMetadata<JobData>, process);
-            } catch (err) {
-              fault(err, job.data.event);
-              throw err; // pg-boss fails the attempt; it is retried
-            } finally {
-              pg.boss.notifyWorker(workerId);
-            }
-          },
-        );
-        workerIds.push(workerId);
-      }
+      // The replica's slots, filled by one fetcher (run-job-slots.ts): one fetch for every slot free at
+      // the time, and a finished event looks for the next at once rather than after the poll.
+      const slots = runJobSlots<JobData, Set<string>>({
+        boss: pg.boss,
+        queue: pg.queue,
+        concurrency,
+        pollMs: (opts.pollSeconds ?? 0.5) * 1000,
+        heartbeatMs: 5_000,
+        prepare: (jobs) => findOvertaking(pg, jobs),
+        run: (job, overtaking) => runJob(pg, job, process, overtaking.has(job.id)),
+        onFault: (err, job) => fault(err, job?.data.event),
+      });
       const cleanup = setInterval(() => void forgetOldKeys(), 3_600_000);
       cleanup.unref();
       // Nothing new starts after the shutdown signal; stop() waits for the events in hand.
-      const offWork = () => void pg.boss.offWork(pg.queue).catch((err: unknown) => fault(err));
-      if (signal.aborted) offWork();
-      else signal.addEventListener('abort', offWork, { once: true });
-      started = { pg, cleanup, workerIds };
+      if (signal.aborted) slots.close();
+      else signal.addEventListener('abort', () => slots.close(), { once: true });
+      started = { pg, cleanup, slots };
     },
     async stop() {
       const pg = started?.pg ?? (ready ? await ready.catch(() => undefined) : undefined);
+      const slots = started?.slots;
       if (started) clearInterval(started.cleanup);
       started = undefined;
       for (const timer of wakeTimers) clearTimeout(timer);
       wakeTimers.clear();
       ready = undefined;
       if (!pg) return;
-      await pg.boss.offWork(pg.queue, { wait: true }).catch((err: unknown) => fault(err));
+      await slots?.stop();
       await pg.boss.stop({ graceful: true, timeout: 30_000 });
     },
     async idle() {

@@ -230,6 +230,41 @@ export function describeEventQueueContract(name: string, createFixture: () => Pr
       }
     });
 
+    it('drains a backlog of 50 events over 5 keys: each key one at a time in arrival order, the keys side by side', async () => {
+      // A backlog is where an implementation takes several events at once (one fetch for every free
+      // slot): none of them may be two of one key, and a key's next event waits for the one before.
+      const q = await open({ concurrency: 5 });
+      const keys = [31, 32, 33, 34, 35];
+      const inHand = new Map<number, number>();
+      const seen = new Set<number>();
+      let twoOfOneKey = 0;
+      const r = recorder(async (p) => {
+        const key = (p.project as { id: number }).id;
+        const now = (inHand.get(key) ?? 0) + 1;
+        inHand.set(key, now);
+        if (now > 1) twoOfOneKey++;
+        seen.add(key);
+        // Each key's first event waits until every key has one in hand at once: keys queued behind
+        // each other (or a batch of one key's events) never get there and the test times out.
+        if ((p.n as number) < keys.length)
+          await until(() => seen.size === keys.length, 'five keys in hand at once');
+        await new Promise((res) => setTimeout(res, 1));
+        inHand.set(key, inHand.get(key)! - 1);
+      });
+      for (let n = 0; n < 50; n++) await q.enqueue(newEvent(keys[n % keys.length]!, n));
+      await q.start(r.process);
+      await q.idle();
+      expect(twoOfOneKey).toBe(0);
+      expect(r.runs).toHaveLength(50);
+      for (const [i, key] of keys.entries()) {
+        const order = r.runs
+          .filter((x) => (x.payload.project as { id: number }).id === key)
+          .map((x) => x.payload.n);
+        expect(order).toEqual(Array.from({ length: 10 }, (_, k) => k * keys.length + i));
+      }
+      expect(await q.depth()).toBe(0);
+    });
+
     it('at the shutdown signal starts nothing new; an event whose wait is cut short stays queued, and runs once at the next start', async () => {
       const shutdown = new AbortController();
       const q = await open({ signal: shutdown.signal, concurrency: 1 });
