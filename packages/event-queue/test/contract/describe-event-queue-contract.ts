@@ -247,7 +247,7 @@ export function describeEventQueueContract(name: string, createFixture: () => Pr
         // Each key's first event waits until every key has one in hand at once: keys queued behind
         // each other (or a batch of one key's events) never get there and the test times out.
         if ((p.n as number) < keys.length)
-          await until(() => seen.size === keys.length, 'five keys in hand at once');
+          await waitFor(() => seen.size === keys.length, 15_000, 'five keys in hand at once');
         await new Promise((res) => setTimeout(res, 1));
         inHand.set(key, inHand.get(key)! - 1);
       });
