@@ -1,12 +1,13 @@
 /// <reference lib="dom" />
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startFreshdeskDouble, waitFor } from '@devops/testkit';
 import { API_KEY, startBridge, type Bridge } from './helpers/start-bridge';
-import { seedTicket } from './helpers/seed-ticket';
 import {
   createUserscriptManager,
   fetchUserscript,
+  launchChromium,
   startTicketPage,
+  startTwoTicketSite,
   type UserscriptManager,
 } from './helpers/userscript-manager';
 
@@ -24,10 +25,7 @@ let promptAnswer: string;
 let clock: number;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 30_000);
 afterAll(async () => {
   await browser?.close();
@@ -36,13 +34,7 @@ afterAll(async () => {
 beforeEach(async () => {
   // the bridge's Freshdesk origin (CORS, ticket links) is the page's origin; its API client talks to the double
   const freshdeskDouble = await startFreshdeskDouble();
-  const t1 = seedTicket(freshdeskDouble, { conversations: 2, subject: 'Login loops' }).ticket.id;
-  const t2 = seedTicket(freshdeskDouble, { conversations: 3, subject: 'Export hangs' }).ticket.id;
-  tickets = [t1, t2];
-  site = await startTicketPage({
-    [t1]: { subject: 'Login loops', text: 'It loops.' },
-    [t2]: { subject: 'Export hangs', text: 'At 99%.' },
-  });
+  ({ tickets, site } = await startTwoTicketSite(freshdeskDouble, [2, 3]));
   clock = Date.parse('2024-06-01T12:00:00Z');
   b = await startBridge({ freshdeskDouble, freshdeskUrl: site.origin, now: () => clock });
   page = await browser.newPage({ viewport: { width: 1100, height: 650 } });

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { CDPSession, Page } from 'playwright-core';
+import type { FreshdeskDouble } from '@devops/testkit';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { seedTicket } from './seed-ticket';
 
 const PAGE = readFileSync(path.join(__dirname, '..', 'fixtures', 'freshdesk-ticket-page.html'), 'utf8');
 
@@ -23,6 +25,28 @@ export async function startTicketPage(tickets: Record<number, { subject: string;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { origin, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** Headless Debian Chromium, as the browser tests run it (no browser download here). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/**
+ * Two tickets ("Login loops", "Export hangs") with these numbers of conversations in the Freshdesk
+ * double, and the agent page that shows them (its origin is the bridge's Freshdesk origin).
+ */
+export async function startTwoTicketSite(freshdesk: FreshdeskDouble, conversations: [number, number]) {
+  const t1 = seedTicket(freshdesk, { conversations: conversations[0], subject: 'Login loops' }).ticket.id;
+  const t2 = seedTicket(freshdesk, { conversations: conversations[1], subject: 'Export hangs' }).ticket.id;
+  const site = await startTicketPage({
+    [t1]: { subject: 'Login loops', text: 'It loops.' },
+    [t2]: { subject: 'Export hangs', text: 'At 99%.' },
+  });
+  return { tickets: [t1, t2], site };
 }
 
 export interface ManagerRequest {
