@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
 import { spawnWebhookService, waitFor, type SpawnedService } from '@devops/webhook-harness';
-import { mergeRequestPayload } from './start-harness';
+import { sendMergeRequestHook } from './start-harness';
 
 const mainJs = path.join(__dirname, '../dist/main.js');
 let gitlab: GitLabDouble;
@@ -80,17 +80,13 @@ describe('board-sync catch-up (real process, GitLab double, 1 s passes over grou
       title: `Export (#${issue.iid})`,
       sourceBranch: 'export',
     });
-    const res = await gitlab.sendWebhook(`${service.url}/webhooks/gitlab`, {
-      event: 'Merge Request Hook',
-      token: service.secret,
-      payload: mergeRequestPayload({
-        action: 'open',
-        projectId: project.id,
-        projectPath: project.path,
-        iid: mr.iid,
-        title: mr.title,
-        sourceBranch: mr.sourceBranch,
-      }),
+    const res = await sendMergeRequestHook(gitlab, service, {
+      action: 'open',
+      projectId: project.id,
+      projectPath: project.path,
+      iid: mr.iid,
+      title: mr.title,
+      sourceBranch: mr.sourceBranch,
     });
     expect(res.status).toBe(202);
     await waitFor(() => (labels(project.id, issue.iid).includes('In Review') ? true : undefined), 30_000);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
 import { spawnWebhookService, waitFor, type SpawnedService } from '@devops/webhook-harness';
-import { mergeRequestPayload } from './start-harness';
+import { sendMergeRequestHook } from './start-harness';
 
 const mainJs = path.join(__dirname, '../dist/main.js');
 let gitlab: GitLabDouble;
@@ -38,17 +38,13 @@ describe('node dist/main.js dead-letters, beside the running service', () => {
     gitlab.addIssue(project.id, { title: 'three', labels: ['To Do'] });
     const service = await start();
     const deliver = (iid: number, title: string) =>
-      gitlab.sendWebhook(`${service.url}/webhooks/gitlab`, {
-        event: 'Merge Request Hook',
-        token: service.secret,
-        payload: mergeRequestPayload({
-          action: 'open',
-          projectId: project.id,
-          projectPath: project.path,
-          iid,
-          title,
-          sourceBranch: `feature-${iid}`,
-        }),
+      sendMergeRequestHook(gitlab, service, {
+        action: 'open',
+        projectId: project.id,
+        projectPath: project.path,
+        iid,
+        title,
+        sourceBranch: `feature-${iid}`,
       });
     const labels = (i: number) => gitlab.state(project.id).issues[i]!.labels;
 
@@ -89,17 +85,13 @@ describe('node dist/main.js dead-letters, beside the running service', () => {
 
     // After a restart on the same spool the replayed event is not processed a second time.
     const again = await start(service.spoolDir);
-    const res = await gitlab.sendWebhook(`${again.url}/webhooks/gitlab`, {
-      event: 'Merge Request Hook',
-      token: again.secret,
-      payload: mergeRequestPayload({
-        action: 'open',
-        projectId: project.id,
-        projectPath: project.path,
-        iid: 13,
-        title: 'Fixes #3',
-        sourceBranch: 'feature-13',
-      }),
+    const res = await sendMergeRequestHook(gitlab, again, {
+      action: 'open',
+      projectId: project.id,
+      projectPath: project.path,
+      iid: 13,
+      title: 'Fixes #3',
+      sourceBranch: 'feature-13',
     });
     expect(res.status).toBe(202);
     await waitFor(() => (labels(2).includes('In Review') ? true : undefined));

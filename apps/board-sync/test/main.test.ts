@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
 import { spawnWebhookService, waitFor, type SpawnedService } from '@devops/webhook-harness';
-import { mergeRequestPayload } from './start-harness';
+import { sendMergeRequestHook } from './start-harness';
 
 let gitlab: GitLabDouble | undefined;
 let service: SpawnedService | undefined;
@@ -22,17 +22,13 @@ describe('node dist/main.js', () => {
       env: { PATH: process.env.PATH ?? '' },
     });
 
-    const res = await gitlab.sendWebhook(`${service.url}/webhooks/gitlab`, {
-      event: 'Merge Request Hook',
-      token: service.secret,
-      payload: mergeRequestPayload({
-        action: 'open',
-        projectId: project.id,
-        projectPath: project.path,
-        iid: 1,
-        title: 'Fixes #1',
-        sourceBranch: 'x',
-      }),
+    const res = await sendMergeRequestHook(gitlab, service, {
+      action: 'open',
+      projectId: project.id,
+      projectPath: project.path,
+      iid: 1,
+      title: 'Fixes #1',
+      sourceBranch: 'x',
     });
     expect(res.status).toBe(202);
     await waitFor(() =>

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { startGitLabDouble, type GitLabDouble } from '@devops/testkit';
 import { spawnWebhookService, waitFor, type SpawnedService } from '@devops/webhook-harness';
-import { mergeRequestPayload } from './start-harness';
+import { sendMergeRequestHook } from './start-harness';
 
 const mainJs = path.join(__dirname, '../dist/main.js');
 let gitlab: GitLabDouble | undefined;
@@ -22,17 +22,13 @@ describe('SIGTERM while a queued event waits out a 120 s Retry-After', () => {
     const first = await spawnWebhookService({ service: 'board-sync', mainJs, gitlab, env });
     services.push(first);
 
-    const res = await gitlab.sendWebhook(`${first.url}/webhooks/gitlab`, {
-      event: 'Merge Request Hook',
-      token: first.secret,
-      payload: mergeRequestPayload({
-        action: 'open',
-        projectId: project.id,
-        projectPath: project.path,
-        iid: 1,
-        title: 'Fixes #1',
-        sourceBranch: 'x',
-      }),
+    const res = await sendMergeRequestHook(gitlab, first, {
+      action: 'open',
+      projectId: project.id,
+      projectPath: project.path,
+      iid: 1,
+      title: 'Fixes #1',
+      sourceBranch: 'x',
     });
     expect(res.status).toBe(202);
     // The port got the 429 and is waiting it out.

@@ -1,5 +1,5 @@
 import { startWebhookApp, HARNESS_SECRET, type WebhookAppHarness } from '@devops/webhook-harness';
-import { loadWebhookFixture } from '@devops/testkit';
+import { loadWebhookFixture, type GitLabDouble } from '@devops/testkit';
 import { createApp } from '../src/app';
 import { settings } from '../src/config';
 
@@ -64,6 +64,19 @@ export function mergeRequestPayload(input: MrPayloadInput): FixturePayload {
   attrs.work_in_progress = input.draft ?? false;
   if (input.changes) payload.changes = input.changes;
   return payload;
+}
+
+/** Sends a Merge Request Hook, as GitLab does, to board-sync running as a process (spawnWebhookService). */
+export function sendMergeRequestHook(
+  gitlab: GitLabDouble,
+  service: { url: string; secret: string },
+  input: MrPayloadInput,
+): Promise<Response> {
+  return gitlab.sendWebhook(`${service.url}/webhooks/gitlab`, {
+    event: 'Merge Request Hook',
+    token: service.secret,
+    payload: mergeRequestPayload(input),
+  });
 }
 
 /** GitLab's documented Push Hook payload creating `branch` (or pushing to it, with `before`). */
