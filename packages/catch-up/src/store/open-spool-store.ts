@@ -77,6 +77,7 @@ export async function openSpoolStore(spoolDir: string): Promise<CatchUpStore> {
       await refresh(appliedFile);
     },
     async addProject(project) {
+      if (projects.has(project)) return; // projects are only ever added: a known one needs no read
       await refresh(projectsFile);
       if (projects.has(project)) return;
       await append(projectsFile, [{ p: project }]);
