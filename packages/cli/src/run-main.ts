@@ -10,7 +10,7 @@ import {
   type Schema,
 } from '@devops/config';
 import { ConfigError, RefusedError, describeError } from '@devops/errors';
-import { createLogger, loggingSettings, type Logger } from '@devops/logger';
+import { createLogger, flushLogger, loggingSettings, type Logger } from '@devops/logger';
 
 export const EXIT = { ok: 0, failure: 1, refused: 2, config: 78 } as const;
 
@@ -162,15 +162,4 @@ export async function runMain<S extends Schema>(def: MainDefinition<S>, proc: Pr
   } finally {
     await flushLogger(log);
   }
-}
-
-function flushLogger(log: Logger): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, 500);
-    log.on('finish', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    log.end();
-  });
 }

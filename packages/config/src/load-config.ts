@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import dotenv from 'dotenv';
 import { ConfigError, type ConfigProblem } from '@devops/errors';
 import { SettingProblem, type ConfigOf, type Schema } from './settings';
 
@@ -14,7 +13,11 @@ export function readEnvironment(env: Env, cwd: string): Env {
   const file = path.join(cwd, '.env');
   let fromFile: Record<string, string> = {};
   try {
-    fromFile = dotenv.parse(fs.readFileSync(file));
+    const text = fs.readFileSync(file);
+    // Loaded only when there is a .env file to read (~10 ms of start-up otherwise).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const dotenv = require('dotenv') as typeof import('dotenv');
+    fromFile = dotenv.parse(text);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }

@@ -1,4 +1,3 @@
-import lockfile from 'proper-lockfile';
 
 export interface TryLockOptions {
   /** A lock whose holder stopped refreshing it this long ago (it died) is taken over (default 30 s). */
@@ -19,6 +18,8 @@ export type ReleaseLock = () => Promise<void>;
 export async function tryLock(target: string, opts: TryLockOptions = {}): Promise<ReleaseLock | undefined> {
   const staleMs = opts.staleMs ?? 30_000;
   try {
+    // Loaded on first use: proper-lockfile (with graceful-fs) costs ~20 ms of a CLI's start-up.
+    const lockfile = (await import('proper-lockfile')).default;
     const release = await lockfile.lock(target, {
       realpath: false,
       stale: staleMs,

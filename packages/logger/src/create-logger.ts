@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import winston from 'winston';
+import type winston from 'winston';
 import { createMasker, maskDeep } from './mask-secrets';
 
 export type Logger = winston.Logger;
@@ -19,13 +19,61 @@ export interface LoggerOptions {
 const MESSAGE = Symbol.for('message');
 const SPLAT = Symbol.for('splat');
 
+/** Loggers whose winston instance is not built yet (nothing was logged): what flushLogger skips. */
+const unbuilt = new WeakSet<object>();
+
 /**
  * A winston logger: one JSON object per line on stdout (or `pretty` for
  * humans), every configured secret masked wherever it appears: message,
  * metadata, error stacks, URLs with credentials. `log.child({id})` carries
  * an id on every line.
+ *
+ * winston itself is loaded and the logger built on first use (any property
+ * read): loading winston costs ~50 ms of start-up, which a CLI run that logs
+ * nothing (race-reporter over a clean log) should not pay.
  */
 export function createLogger(opts: LoggerOptions): Logger {
+  let built: Logger | undefined;
+  const build = (): Logger => {
+    if (!built) {
+      built = buildWinstonLogger(opts);
+      unbuilt.delete(handle);
+    }
+    return built;
+  };
+  const handle = new Proxy({} as Logger, {
+    get(_target, key) {
+      const real = build();
+      const value: unknown = Reflect.get(real, key, real);
+      return typeof value === 'function' ? value.bind(real) : value;
+    },
+    set: (_target, key, value) => Reflect.set(build(), key, value),
+    has: (_target, key) => Reflect.has(build(), key),
+    getPrototypeOf: () => Reflect.getPrototypeOf(build()),
+  });
+  unbuilt.add(handle);
+  return handle;
+}
+
+/**
+ * Ends the logger and resolves once its lines are written (at most `timeoutMs`);
+ * at once if nothing was ever logged.
+ */
+export function flushLogger(log: Logger, timeoutMs = 500): Promise<void> {
+  if (unbuilt.has(log)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    log.on('finish', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    log.end();
+  });
+}
+
+function buildWinstonLogger(opts: LoggerOptions): Logger {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see createLogger
+  const winston = require('winston') as typeof import('winston');
   const mask = createMasker(opts.secrets ?? []);
 
   const maskInfo = winston.format((info) => {

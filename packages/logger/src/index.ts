@@ -2,6 +2,7 @@ import { oneOf } from '@devops/config';
 
 export {
   createLogger,
+  flushLogger,
   type Logger,
   type LoggerOptions,
   type LogLevel,
