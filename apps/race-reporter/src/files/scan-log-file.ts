@@ -2,8 +2,11 @@ import { createRaceScanner, type ScanEnd, type ScanPosition } from '../parse/cre
 import type { RawReport } from '../parse/race-report';
 import { isCompressed, openLogStream } from './open-log-stream';
 
-/** Bytes of a plain file read at once (.gz files are inflated in smaller chunks, see openLogStream). */
-const READ_BYTES = 4 * 1024 * 1024;
+/**
+ * Bytes of a plain file read at once, twice over: openLogStream reads the next piece while this one
+ * is scanned (.gz files are inflated in smaller chunks).
+ */
+const READ_BYTES = 2 * 4 * 1024 * 1024;
 
 export interface FileScan extends ScanEnd {
   /** The reports, unless `onReport` was given (then empty: nothing is retained). */
