@@ -1,4 +1,3 @@
-
 export interface TryLockOptions {
   /** A lock whose holder stopped refreshing it this long ago (it died) is taken over (default 30 s). */
   staleMs?: number;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { makeDirDurably, tryLock, writeFileDurably } from '../src';
@@ -48,15 +48,44 @@ describe('writeFileDurably', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it('gives the exact mode whatever the umask', async () => {
+    // In a child: the umask is the process's, and jest's workers share theirs.
+    const proc = child(`
+      const { writeFileDurably } = require(${JSON.stringify(path.join(__dirname, '..', 'dist'))});
+      process.umask(0o077);
+      writeFileDurably(${JSON.stringify(path.join(dir, 'wide'))}, 'x', { mode: 0o644 })
+        .then(() => process.stdout.write('done\\n'));
+    `);
+    expect(await lineFrom(proc)).toBe('done');
+    expect((await stat(path.join(dir, 'wide'))).mode & 0o777).toBe(0o644);
+  });
+
+  it('runs writes to one file in call order and leaves the last one called', async () => {
+    const file = path.join(dir, 'order.json');
+    const values = Array.from({ length: 40 }, (_, i) => `${i}`.repeat(1 + ((i * 7919) % 5000)));
+    const finished: number[] = [];
+    await Promise.all(values.map((v, i) => writeFileDurably(file, v).then(() => finished.push(i))));
+    expect(finished).toEqual(values.map((_, i) => i));
+    expect(await readFile(file, 'utf8')).toBe(values[values.length - 1]);
+    expect(await readdir(dir)).toEqual(['order.json']);
+  });
+
+  it('removes its temporary file when the rename fails (a folder is in the way)', async () => {
+    const target = path.join(dir, 'taken');
+    await mkdir(path.join(target, 'inside'), { recursive: true });
+    await expect(writeFileDurably(target, 'x')).rejects.toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
+    expect((await readdir(dir)).sort()).toEqual(['taken']);
+  });
+
   it('[slow] a process killed mid-write leaves the old content whole', async () => {
     const file = path.join(dir, 'big');
     await writeFile(file, 'old');
     const big = 'x'.repeat(64 * 1024 * 1024);
-    // The child writes 64 MiB through write-file-atomic and is killed while it does.
+    // The child writes 64 MiB through the built writeFileDurably and is killed while it does.
     const proc = child(`
-      const w = require(${JSON.stringify(require.resolve('write-file-atomic'))});
+      const { writeFileDurably } = require(${JSON.stringify(path.join(__dirname, '..', 'dist'))});
       process.stdout.write('go\\n');
-      w(${JSON.stringify(file)}, Buffer.alloc(${big.length}, 120), { fsync: true });
+      writeFileDurably(${JSON.stringify(file)}, Buffer.alloc(${big.length}, 120));
     `);
     await lineFrom(proc);
     // Kill it once its temporary file exists: the write is under way.

@@ -6,7 +6,7 @@ import type { DeadLetterFile } from './create-spool-dead-letters';
 
 const EVENT_SUFFIX = '.event.json';
 const STATE_SUFFIX = '.state.json';
-/** A write that never finished (write-file-atomic's `<file>.<number>`): never acknowledged data. */
+/** A write that never finished (writeFileDurably's `<file>.<digits>`): never acknowledged data. */
 const TEMP_FILE = /\.json\.\d+$/;
 
 /** Retry bookkeeping kept beside an event (`<id>.state.json`). */
