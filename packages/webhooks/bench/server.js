@@ -62,6 +62,22 @@ async function main() {
   });
   const { app } = service;
   const server = await listen(app, { port: 0, host: '127.0.0.1', log });
+  if (process.env.BENCH_DIAG) {
+    const { monitorEventLoopDelay, createHistogram } = require('node:perf_hooks');
+    const eld = monitorEventLoopDelay({ resolution: 5 });
+    eld.enable();
+    const ack = createHistogram();
+    server.server.on('request', (req, res) => {
+      const t = process.hrtime.bigint();
+      res.on('finish', () => ack.record(Number(process.hrtime.bigint() - t) || 1));
+    });
+    process.on('SIGTERM', () => {
+      const ms = (h, q) => (h.percentile(q) / 1e6).toFixed(1);
+      process.stderr.write(
+        `DIAG eld p50 ${ms(eld, 50)} p99 ${ms(eld, 99)} max ${ms(eld, 100)}; server ack p50 ${ms(ack, 50)} p99 ${ms(ack, 99)} max ${ms(ack, 100)}\n`,
+      );
+    });
+  }
   // WORKER=off measures the acknowledgement path alone (events stay spooled).
   if (process.env.WORKER !== 'off') await service.start();
   const cpu0 = process.cpuUsage();
