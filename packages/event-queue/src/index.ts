@@ -16,6 +16,7 @@ export { DEFAULT_QUEUE_POLICY, DEFAULT_CONCURRENCY, realTimer } from './queue/ev
 export { decideAfterFailure, type FailureDecision } from './queue/decide-after-failure';
 export { openEventQueue, type OpenQueueOptions, type QueueLocation } from './open-event-queue';
 export { createSpoolQueue, DEDUPE_RETENTION_MS, type SpoolQueueOptions } from './spool/create-spool-queue';
+export { listSpooledEvents, type SpooledEvent } from './spool/list-spooled-events';
 /** The spool's file formats: `<id>.state.json` and `dead/<id>.json`. */
 export type { RetryState } from './spool/create-spool';
 export type { DeadLetterFile } from './spool/create-spool-dead-letters';

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { listSpooledEvents } from '@devops/event-queue';
 import { tempDir, waitFor } from '@devops/testkit';
 import { SECRET, mrEvent, post, removeDir } from './support/start-receiver';
 
@@ -85,9 +86,7 @@ describe('crash recovery in a real process', () => {
     children.push(second);
     await waitFor(async () => (await readLines(env.OUT_FILE)).length > 0, 15_000, 'the replayed event');
     // Its spool file goes once it is recorded as finished.
-    const spooled = async () =>
-      readdir(env.SPOOL_DIR).then((n) => n.filter((x) => x.endsWith('.event.json')));
-    await waitFor(async () => (await spooled()).length === 0, 5_000, 'the spool to empty');
+    await waitFor(async () => (await listSpooledEvents(env.SPOOL_DIR)).length === 0, 5_000, 'the spool to empty');
 
     // GitLab resending the same delivery now is answered and not run again.
     const resent = await post(second.url, mrEvent('survives-kill-9'), { idempotencyKey: 'key-kill-9' });
@@ -129,7 +128,7 @@ describe('crash recovery in a real process', () => {
     await writeFile(env.GATE_FILE, 'open');
     expect(await exited).toBe(0);
     expect(await readLines(env.OUT_FILE)).toEqual(['in-hand']);
-    expect((await readdir(env.SPOOL_DIR)).filter((n) => n.endsWith('.event.json'))).toHaveLength(2);
+    expect(await listSpooledEvents(env.SPOOL_DIR)).toHaveLength(2);
 
     const second = await startServer(env);
     children.push(second);

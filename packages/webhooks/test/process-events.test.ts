@@ -37,7 +37,7 @@ describe('background processing: retries, dead letters, order', () => {
           handle: async ({ attempt }) => {
             attempts.push({ at: clock.now(), attempt });
             if (attempt === 2) {
-              const [file] = (await r.spooled()).map((f) => f.replace('.event.json', '.state.json'));
+              const [file] = (await r.spooled()).map((id) => `${id}.state.json`);
               stateAfterFirstFailure = JSON.parse(await readFile(path.join(dir, file!), 'utf8'));
             }
             if (attempt < 3) throw new TemporaryError(`GitLab said no (${attempt})`, { status: 502 });

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { waitFor } from '@devops/testkit';
 import {
   SECRET,
@@ -195,10 +193,10 @@ describe('the spool write happens before the answer', () => {
     try {
       const res = await post(r.url, mrEvent('durable'), { idempotencyKey: 'key-durable' });
       expect(res.status).toBe(202);
-      // At the moment of the answer the file is there, with the delivery in it.
-      const files = await r.spooled();
-      expect(files).toHaveLength(1);
-      const stored = JSON.parse(await readFile(path.join(r.spoolDir, files[0]!), 'utf8'));
+      // At the moment of the answer the event is on disk, with the delivery in it.
+      const events = await r.stored();
+      expect(events).toHaveLength(1);
+      const stored = events[0]!;
       expect(stored.payload).toEqual(mrEvent('durable'));
       expect(stored.meta).toMatchObject({
         idempotencyKey: 'key-durable',

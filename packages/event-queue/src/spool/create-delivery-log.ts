@@ -2,7 +2,7 @@ import { open, readFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { createDirSync, writeFileDurably } from '@devops/durable-fs';
 
-const FILE = 'deliveries.log';
+export const DELIVERY_LOG_FILE = 'deliveries.log';
 
 export interface DeliveryLog {
   /**
@@ -38,7 +38,7 @@ export function createDeliveryLog(opts: {
   now: () => number;
   pruneEveryMs?: number;
 }): DeliveryLog {
-  const file = path.join(opts.dir, FILE);
+  const file = path.join(opts.dir, DELIVERY_LOG_FILE);
   const syncDir = createDirSync(opts.dir);
   const pruneEveryMs = opts.pruneEveryMs ?? 3_600_000;
   const keys = new Map<string, number>();

@@ -1,10 +1,11 @@
 import { mkdir, readFile, readdir, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { createDirSync, writeFileDurably } from '@devops/durable-fs';
+import { createIntakeJournal } from './create-intake-journal';
 import type { EventPayload, QueuedEvent } from '../queue/event-queue';
 import type { DeadLetterFile } from './create-spool-dead-letters';
 
-const EVENT_SUFFIX = '.event.json';
+export const EVENT_SUFFIX = '.event.json';
 const STATE_SUFFIX = '.state.json';
 /** A write that never finished (writeFileDurably's `<file>.<digits>`): never acknowledged data. */
 const TEMP_FILE = /\.json\.\d+$/;
@@ -30,7 +31,7 @@ export interface Spool {
   init(): Promise<void>;
   /** Durably stores a new event; `rawPayload` is the delivery's JSON text. */
   add(meta: QueuedEvent, rawPayload: string): Promise<void>;
-  /** Every stored event with its retry state, oldest first. */
+  /** Every stored event with its retry state, oldest first (once, at start: it loads the intake journal). */
   list(): Promise<SpoolEntry[]>;
   readPayload(id: string): Promise<EventPayload>;
   saveState(id: string, state: RetryState): Promise<void>;
@@ -52,15 +53,18 @@ function isMissing(err: unknown): boolean {
 }
 
 /**
- * The durable spool: one file per accepted event (`<id>.event.json`, holding
- * `{meta, payload}`), a small `<id>.state.json` beside it once it has failed
- * (attempts, next attempt time, last error), `dead/<id>.json` for events that
- * failed for good. Every write is temp file + fsync + rename + directory fsync.
+ * The durable spool: accepted events as lines `{meta, payload}` of the intake
+ * journal (`intake/<n>.log`, group-committed, see createIntakeJournal), a small
+ * `<id>.state.json` once one has failed (attempts, next attempt time, last
+ * error), `dead/<id>.json` for events that failed for good. Spools written before
+ * the journal held one file per event (`<id>.event.json`): those are still read,
+ * run and removed. Every other write is temp file + fsync + rename + directory fsync.
  */
 export function createSpool(dir: string): Spool {
   const deadDir = path.join(dir, 'dead');
   const syncDir = createDirSync(dir);
   const syncDeadDir = createDirSync(deadDir);
+  const journal = createIntakeJournal(dir);
   const eventFile = (id: string) => path.join(dir, `${id}${EVENT_SUFFIX}`);
   const stateFile = (id: string) => path.join(dir, `${id}${STATE_SUFFIX}`);
 
@@ -72,7 +76,10 @@ export function createSpool(dir: string): Spool {
   };
 
   const readEventFile = async (id: string) =>
-    JSON.parse(await readFile(eventFile(id), 'utf8')) as { meta: QueuedEvent; payload: EventPayload };
+    JSON.parse(journal.has(id) ? await journal.read(id) : await readFile(eventFile(id), 'utf8')) as {
+      meta: QueuedEvent;
+      payload: EventPayload;
+    };
 
   return {
     dir,
@@ -87,26 +94,36 @@ export function createSpool(dir: string): Spool {
     },
 
     async add(meta, rawPayload) {
-      // The payload is embedded as received (it was parsed once already), not re-serialised.
-      await writeFileDurably(eventFile(meta.id), `{"meta":${JSON.stringify(meta)},"payload":${rawPayload}}`, {
-        syncDir,
-      });
+      // The payload is embedded as received (it was parsed once already), not re-serialised. A
+      // newline byte in valid JSON text is only ever whitespace between tokens: a space does as well.
+      const payload = rawPayload.includes('\n') ? rawPayload.replace(/\n/g, ' ') : rawPayload;
+      await journal.append(meta.id, `{"meta":${JSON.stringify(meta)},"payload":${payload}}`);
     },
 
     async list() {
+      const found: Array<{ id: string; meta: QueuedEvent }> = [];
+      const { entries: lines, broken } = await journal.load();
+      for (const { id, line } of lines) {
+        found.push({ id, meta: (JSON.parse(line) as { meta: QueuedEvent }).meta });
+      }
+      // Only a disk fault or a hand edit gets here (appends are fsynced whole): keep the bytes aside.
+      for (const b of broken) {
+        await writeFileDurably(path.join(deadDir, `${b.name}${EVENT_SUFFIX}`), b.bytes, {
+          syncDir: syncDeadDir,
+        });
+      }
       const names = (await readdir(dir)).filter((n) => n.endsWith(EVENT_SUFFIX)).sort();
-      const entries: SpoolEntry[] = [];
       for (const name of names) {
         const id = name.slice(0, -EVENT_SUFFIX.length);
-        let meta: QueuedEvent;
         try {
-          meta = (await readEventFile(id)).meta;
+          found.push({ id, meta: (await readEventFile(id)).meta });
         } catch (err) {
           if (isMissing(err)) continue;
-          // Only a disk fault or a hand edit gets here (writes are atomic): keep the bytes aside.
           await moveAside(id);
-          continue;
         }
+      }
+      const entries: SpoolEntry[] = [];
+      for (const { id, meta } of found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
         let state: RetryState = { attempts: 0, nextAttemptAt: 0, lastError: null };
         try {
           state = JSON.parse(await readFile(stateFile(id), 'utf8')) as RetryState;
@@ -127,13 +144,19 @@ export function createSpool(dir: string): Spool {
     },
 
     async remove(id, { hasState = true } = {}) {
-      for (const file of hasState ? [stateFile(id), eventFile(id)] : [eventFile(id)]) {
+      // The state file first: what a crash in between leaves is an event recorded as finished, which
+      // the next start removes.
+      const inJournal = journal.has(id);
+      const files = inJournal ? [] : [eventFile(id)];
+      if (hasState) files.unshift(stateFile(id));
+      for (const file of files) {
         try {
           await unlink(file);
         } catch (err) {
           if (!isMissing(err)) throw err;
         }
       }
+      if (inJournal) await journal.release(id);
     },
 
     async writeDeadLetter(meta, attempts, error, deadAt) {
@@ -141,7 +164,7 @@ export function createSpool(dir: string): Spool {
       try {
         payload = (await readEventFile(meta.id)).payload;
       } catch (err) {
-        if (!isMissing(err)) await moveAside(meta.id);
+        if (!isMissing(err) && !journal.has(meta.id)) await moveAside(meta.id);
         payload = {};
       }
       const letter: DeadLetterFile = {
@@ -161,6 +184,7 @@ export function createSpool(dir: string): Spool {
     },
 
     async close() {
+      await journal.close();
       await syncDir.close();
       await syncDeadDir.close();
     },

@@ -6,6 +6,7 @@ import { Registry } from 'prom-client';
 import { createGitLab, type GitLabPort } from '@devops/gitlab';
 import { listen, type RunningServer } from '@devops/http-service';
 import { createLogger, type Logger } from '@devops/logger';
+import { listSpooledEvents, type SpooledEvent } from '@devops/event-queue';
 import { startGitLabDouble, tempDir, type GitLabDouble } from '@devops/testkit';
 import { createWebhookReceiver, type WebhookReceiver, type WebhookReceiverOptions } from '../../src';
 
@@ -34,8 +35,10 @@ export interface TestReceiver {
   registry: Registry;
   lines: string[];
   spoolDir: string;
-  /** Spooled event files (not dead letters, not temp files). */
+  /** Ids of the events stored in the spool that a start would run (not dead letters). */
   spooled(): Promise<string[]>;
+  /** Those events as stored. */
+  stored(): Promise<SpooledEvent[]>;
   dead(): Promise<string[]>;
   metrics(): Promise<string>;
   close(): Promise<void>;
@@ -69,7 +72,8 @@ export async function startReceiver(
     registry,
     lines,
     spoolDir,
-    spooled: () => list(spoolDir, '.event.json'),
+    spooled: async () => (await listSpooledEvents(spoolDir)).map((e) => e.id),
+    stored: () => listSpooledEvents(spoolDir),
     dead: () => list(path.join(spoolDir, 'dead'), '.json'),
     metrics: () => registry.metrics(),
     async close() {
