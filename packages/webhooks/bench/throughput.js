@@ -14,7 +14,9 @@
 // exactly once by the double, per merge request in the order sent, no dead letter; GitLab calls/s.
 // Connections: rate / 5 in all (at least 10), split between the replicas.
 // Env: SCENARIOS, BACKENDS (spool,postgres), ROUNDS (1), CONCURRENCY (default: WEBHOOK_CONCURRENCY's
-// 8), RATE/DURATION override every scenario's, DRAIN_TIMEOUT (s, 300).
+// 8), RATE/DURATION override every scenario's, DRAIN_TIMEOUT (s, 300). BENCH_DIAG=1: each server
+// also prints its event-loop delay; BENCH_PG_STATS=1: PostgreSQL loads pg_stat_statements and each
+// PostgreSQL scenario prints its top statements (intake and drain) to stderr.
 'use strict';
 const { spawn } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
@@ -22,6 +24,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
+const { openDatabase } = require('@devops/db');
+const { createLogger } = require('@devops/logger');
 const { startPostgres } = require('@devops/testkit');
 const { markdownTable } = require('./bench-report');
 const { startGitLabDoubleProcess } = require('./gitlab-double-process');
@@ -77,6 +81,29 @@ function serverTimings(proc) {
   });
 }
 
+/** BENCH_PG_STATS: the scenario's database's statements by total time (pg_stat_statements). */
+async function statementStats(url, reset) {
+  const log = createLogger({ service: 'bench', stream: fs.createWriteStream('/dev/null') });
+  const db = await openDatabase(url, { log, app: 'bench-stats', max: 1 });
+  try {
+    await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    if (reset) return void (await db.query('SELECT pg_stat_statements_reset()'));
+    const { rows } = await db.query(
+      `SELECT calls, round(total_exec_time::numeric, 0) AS total_ms, round(mean_exec_time::numeric, 2) AS mean_ms,
+              round(max_exec_time::numeric, 1) AS max_ms, regexp_replace(left(query, 400), '\\s+', ' ', 'g') AS query
+       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+       ORDER BY total_exec_time DESC LIMIT 10`,
+    );
+    for (const r of rows) {
+      process.stderr.write(
+        `PGSTAT calls ${r.calls} total ${r.total_ms} ms mean ${r.mean_ms} max ${r.max_ms}: ${r.query.slice(0, 160)}\n`,
+      );
+    }
+  } finally {
+    await db.close();
+  }
+}
+
 async function metric(url, name, must = []) {
   const text = await (await fetch(`${url}/metrics`)).text();
   return text
@@ -98,15 +125,18 @@ async function runScenario(name, backend, pg, round) {
   const gitlab = await double.seed({ projects: sc.projects, mrs: sc.mrs, latencyMs: sc.latencyMs });
   const { projects } = gitlab;
   const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webhooks-throughput-'));
+  const databaseUrl = backend === 'postgres' ? await pg.createDatabase(`tp_${name}_${round}`) : undefined;
+  const pgStats = databaseUrl && process.env.BENCH_PG_STATS;
   const env = {
     GITLAB_URL: gitlab.url,
     GITLAB_TOKEN: gitlab.token,
     SPOOL_DIR: spoolDir,
-    ...(backend === 'postgres' ? { DATABASE_URL: await pg.createDatabase(`tp_${name}_${round}`) } : {}),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
   const servers = [];
   for (let i = 0; i < (backend === 'postgres' ? 2 : 1); i++) servers.push(await startServer(env));
   const urls = servers.map((s) => s.url);
+  if (pgStats) await statementStats(databaseUrl, true);
   const loadBefore = load();
   const seqs = new Map(); // "project:iid" -> last sequence number sent
   // A merge request's next delivery is sent only once the one before was answered (a key with a
@@ -197,6 +227,7 @@ async function runScenario(name, backend, pg, round) {
     depth = await metric(urls[0], 'gitlab_webhook_spool_depth');
   }
   const drainMs = Date.now() - tDrain;
+  if (pgStats) await statementStats(databaseUrl, false);
   const accepted = await sum(urls, 'gitlab_webhook_deliveries_total', ['result="accepted"']);
   const processed = await sum(urls, 'gitlab_webhook_events_processed_total');
   const dead = await metric(urls[0], 'gitlab_webhook_dead_letters');
@@ -275,7 +306,11 @@ async function main() {
   const scenarios = (process.env.SCENARIOS ?? 'steady,flood,burst').split(',');
   const backends = (process.env.BACKENDS ?? 'spool,postgres').split(',');
   const rounds = Number(process.env.ROUNDS ?? 1);
-  const pg = backends.includes('postgres') ? await startPostgres() : undefined;
+  const pg = backends.includes('postgres')
+    ? await startPostgres(
+        process.env.BENCH_PG_STATS ? { settings: { shared_preload_libraries: 'pg_stat_statements' } } : {},
+      )
+    : undefined;
   const rows = [];
   try {
     for (let round = 1; round <= rounds; round++) {
