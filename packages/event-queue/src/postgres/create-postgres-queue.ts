@@ -11,6 +11,7 @@ import {
   type ProcessEvent,
   type QueuedEvent,
 } from '../queue/event-queue';
+import { batchEnqueues } from './batch-enqueues';
 import { createPostgresDeadLetters, insertDeadLetter } from './create-postgres-dead-letters';
 import { encodeOrderKey, openPgBoss, type PgBossQueue } from './open-pg-boss';
 import { POSTGRES_QUEUE_MIGRATIONS } from './postgres-queue-migrations';
@@ -110,6 +111,19 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       db: via,
     });
   };
+
+  /** New events: concurrent enqueue() calls share one multi-row insert (batch-enqueues.ts). */
+  const intake = batchEnqueues<{ id: string; key: string; data: JobData }>({
+    async insert(jobs) {
+      const { boss, queue } = await ensureReady();
+      const ids = await boss.insert(
+        queue,
+        jobs.map((j) => ({ id: j.id, data: j.data as unknown as object, singletonKey: j.key })),
+        { db: pool, returnId: true },
+      );
+      return new Set(ids ?? []);
+    },
+  });
 
   const newId = () => randomUUID();
   const deadLetters = createPostgresDeadLetters({
@@ -292,11 +306,16 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
         orderKey: event.orderKey,
         receivedAt: now(),
       };
-      // One statement, no transaction: an event with an Idempotency-Key gets the job id derived
-      // from it, and pg-boss's insert does nothing when that id is already in the queue (finished
-      // jobs are kept for the retention period, which is what "already seen" means).
-      const jobId = await send(pool, { event: queued, raw: event.raw, attempts: 0 }, undefined, id);
-      return jobId === null ? { status: 'duplicate' as const } : { status: 'accepted' as const, id };
+      // One statement (shared with the enqueues made meanwhile), no transaction: an event with an
+      // Idempotency-Key gets the job id derived from it, and pg-boss's insert does nothing when that
+      // id is already in the queue (finished jobs are kept for the retention period, which is what
+      // "already seen" means).
+      const inserted = await intake.add({
+        id,
+        key: encodeOrderKey(queued.orderKey),
+        data: { event: queued, raw: event.raw, attempts: 0 },
+      });
+      return inserted ? { status: 'accepted' as const, id } : { status: 'duplicate' as const };
     },
     async start(process) {
       const pg = await ensureReady();
