@@ -268,6 +268,8 @@ async function runScenario(name, backend, pg, round) {
     serverP50: Math.max(...timings.map((t) => t.serverAck.p50)),
     serverP99: Math.max(...timings.map((t) => t.serverAck.p99)),
     serverAcks: timings.reduce((a, t) => a + t.serverAck.count, 0),
+    // CPU time of the service process(es) during intake (acknowledging and processing), per delivery.
+    serverCpuMsPerDelivery: Number((timings.reduce((a, t) => a + t.cpuMs, 0) / Math.max(1, sent)).toFixed(2)),
     ...(timings[0].eventLoopDelay
       ? { serverEventLoopDelayP99: Math.max(...timings.map((t) => t.eventLoopDelay.p99)) }
       : {}),

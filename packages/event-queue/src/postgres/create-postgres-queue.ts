@@ -20,6 +20,11 @@ import { runJobSlots, type JobSlots } from './run-job-slots';
 export interface PostgresQueueOptions extends EventQueueOptions {
   /** The app's database (DATABASE_URL), opened with @devops/db. */
   db: Database;
+  /**
+   * Where new events are inserted (default `db`): openEventQueue gives them a connection of their
+   * own, so an acknowledgement never waits for one behind the workers' queries.
+   */
+  intakeDb?: Database;
   /** The same URL: pg-boss keeps its own small pool (and its LISTEN connection). */
   url: string;
   /** The app's name: its queue, dead letters and Idempotency-Keys are its own. */
@@ -83,6 +88,7 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
   const signal = opts.signal ?? new AbortController().signal;
   const retentionMs = opts.dedupeRetentionMs ?? 7 * 24 * 3_600_000;
   const pool = adapt(db);
+  const intakePool = opts.intakeDb ? adapt(opts.intakeDb) : pool;
   const fault = (err: unknown, event?: QueuedEvent) => opts.onFault?.(err, event);
 
   let ready: Promise<PgBossQueue> | undefined;
@@ -119,7 +125,7 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       const ids = await boss.insert(
         queue,
         jobs.map((j) => ({ id: j.id, data: j.data as unknown as object, singletonKey: j.key })),
-        { db: pool, returnId: true },
+        { db: intakePool, returnId: true },
       );
       return new Set(ids ?? []);
     },
