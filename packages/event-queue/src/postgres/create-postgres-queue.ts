@@ -11,6 +11,7 @@ import {
   type ProcessEvent,
   type QueuedEvent,
 } from '../queue/event-queue';
+import { batchCompletions } from './batch-completions';
 import { batchEnqueues } from './batch-enqueues';
 import { createPostgresDeadLetters, insertDeadLetter } from './create-postgres-dead-letters';
 import { encodeOrderKey, openPgBoss, type PgBossQueue } from './open-pg-boss';
@@ -128,6 +129,14 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
         { db: intakePool, returnId: true },
       );
       return new Set(ids ?? []);
+    },
+  });
+
+  /** Events done: those finishing side by side are completed in one statement (batch-completions.ts). */
+  const completeDone = batchCompletions<{ id: string; retryCount: number }>({
+    async complete(refs) {
+      const { boss, queue } = await ensureReady();
+      await boss.complete(queue, refs, null, { db: pool });
     },
   });
 
@@ -258,8 +267,9 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       observer.retried?.(event, { attempt, delayMs: decision.delayMs, error: decision.error });
       return;
     }
-    // Done: one statement (a failure there fails the attempt: it is retried).
-    await complete(pool);
+    // Done: one statement, shared with the events finishing meanwhile (a failure there fails the
+    // attempt: it is retried).
+    await completeDone(attemptRef);
     observer.processed?.(event, attempt);
   };
 
