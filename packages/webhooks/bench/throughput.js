@@ -12,7 +12,9 @@
 // events/s processed during intake, backlog at the end of intake, the drain rate afterwards, and
 // what was checked once everything drained: nothing refused, each accepted delivery's edit seen
 // exactly once by the double, per merge request in the order sent, no dead letter; GitLab calls/s.
-// Connections: rate / 5 in all (at least 10), split between the replicas.
+// Connections: rate / 5 in all (at least 10), split between the replicas. The deliveries are evenly
+// spaced (bench/paced-load.js, LOAD=paced, the default); LOAD=autocannon sends them as autocannon's
+// rate limit does, each connection's second's quota back to back at the start of each second.
 // Env: SCENARIOS, BACKENDS (spool,postgres), ROUNDS (1), CONCURRENCY (default: WEBHOOK_CONCURRENCY's
 // 8), RATE/DURATION override every scenario's, DRAIN_TIMEOUT (s, 300). BENCH_DIAG=1: each server
 // also prints its event-loop delay; BENCH_PG_STATS=1: PostgreSQL loads pg_stat_statements and each
@@ -23,12 +25,17 @@ const { randomUUID } = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
 const autocannon = require('autocannon');
 const { openDatabase } = require('@devops/db');
 const { createLogger } = require('@devops/logger');
 const { startPostgres } = require('@devops/testkit');
 const { markdownTable } = require('./bench-report');
 const { startGitLabDoubleProcess } = require('./gitlab-double-process');
+const { runPacedLoad } = require('./paced-load');
+
+/** paced (default): evenly spaced deliveries (bench/paced-load.js); autocannon: as before (bursts at each second's start). */
+const LOAD = process.env.LOAD ?? 'paced';
 
 const secret = 'bench-secret-0123456789';
 const SCENARIOS = {
@@ -171,49 +178,58 @@ async function runScenario(name, backend, pg, round) {
     });
   };
   const gitlabCountAtStart = await double.count();
+  // The load generator's own event-loop delay during intake: what of its latency is its own waiting.
+  const generatorDelay = monitorEventLoopDelay({ resolution: 5 });
+  generatorDelay.enable();
   const t0 = Date.now();
+  const headers = {
+    'content-type': 'application/json',
+    'x-gitlab-event': 'Merge Request Hook',
+    'x-gitlab-token': secret,
+  };
+  const delivery = (context) => ({
+    headers: { ...headers, 'idempotency-key': randomUUID(), 'x-gitlab-event-uuid': randomUUID() },
+    body: body(context),
+  });
+  const answered = (status, resBody, context) => inFlight.delete(context.k);
   const results = await Promise.all(
-    urls.map((url) =>
-      autocannon({
-        url: `${url}/webhooks/gitlab`,
-        method: 'POST',
-        // Enough connections for the rate to be offered even while acks are slow (GitLab sends
-        // deliveries side by side): rate / 5 in all, at least 10.
-        connections: connectionsEach,
-        // Each response's own time. autocannon 9's coordinated-omission correction takes 1 / (a
-        // connection's rate in requests/s) as the expected interval in ms, i.e. 1 ms: a 100 ms response
-        // was also recorded as 99, 98, ... 1 ms (a slow answer weighed as many samples as its ms),
-        // which pulled p50 under the server's own and made p99 a duration-weighted figure.
-        ignoreCoordinatedOmission: true,
-        overallRate: sc.rate / urls.length,
-        duration: sc.duration,
-        headers: {
-          'content-type': 'application/json',
-          'x-gitlab-event': 'Merge Request Hook',
-          'x-gitlab-token': secret,
-        },
-        requests: [
-          {
-            setupRequest(req, context) {
-              return {
-                ...req,
-                headers: {
-                  ...req.headers,
-                  'idempotency-key': randomUUID(),
-                  'x-gitlab-event-uuid': randomUUID(),
-                },
-                body: body(context),
-              };
-            },
-            onResponse(status, resBody, context) {
-              inFlight.delete(context.k);
-            },
-          },
-        ],
-      }),
+    urls.map((url, i) =>
+      LOAD === 'autocannon'
+        ? autocannon({
+            url: `${url}/webhooks/gitlab`,
+            method: 'POST',
+            // Enough connections for the rate to be offered even while acks are slow (GitLab sends
+            // deliveries side by side): rate / 5 in all, at least 10.
+            connections: connectionsEach,
+            // Each response's own time. autocannon 9's coordinated-omission correction takes 1 / (a
+            // connection's rate in requests/s) as the expected interval in ms, i.e. 1 ms: a 100 ms
+            // response was also recorded as 99, 98, ... 1 ms (a slow answer weighed as many samples as
+            // its ms), which pulled p50 under the server's own and made p99 a duration-weighted figure.
+            ignoreCoordinatedOmission: true,
+            overallRate: sc.rate / urls.length,
+            duration: sc.duration,
+            headers,
+            requests: [
+              {
+                setupRequest: (req, context) => ({ ...req, ...delivery(context) }),
+                onResponse: answered,
+              },
+            ],
+          })
+        : runPacedLoad({
+            url: `${url}/webhooks/gitlab`,
+            rate: sc.rate / urls.length,
+            duration: sc.duration,
+            connections: connectionsEach,
+            // The replicas' generators take turns: together, one delivery every 1000 / rate ms.
+            phase: (i * 1000) / sc.rate,
+            setupRequest: delivery,
+            onResponse: answered,
+          }),
     ),
   );
   const intakeMs = Date.now() - t0;
+  generatorDelay.disable();
   const timings = await Promise.all(servers.map((s) => serverTimings(s.proc)));
   const processedAtEnd = await sum(urls, 'gitlab_webhook_events_processed_total');
   const backlogAtEnd = await metric(urls[0], 'gitlab_webhook_spool_depth');
@@ -260,6 +276,7 @@ async function runScenario(name, backend, pg, round) {
     backend: backend === 'postgres' ? 'postgres x2' : 'spool x1',
     round,
     offered: `${sc.rate}/s x ${sc.duration} s`,
+    generator: LOAD,
     sent,
     achievedRps: Math.round(sent / (intakeMs / 1000)),
     refused,
@@ -267,6 +284,7 @@ async function runScenario(name, backend, pg, round) {
     p99: Math.max(...results.map((r) => r.latency.p99)),
     serverP50: Math.max(...timings.map((t) => t.serverAck.p50)),
     serverP99: Math.max(...timings.map((t) => t.serverAck.p99)),
+    generatorEventLoopDelayP99: Number((generatorDelay.percentile(99) / 1e6).toFixed(1)),
     serverAcks: timings.reduce((a, t) => a + t.serverAck.count, 0),
     // CPU time of the service process(es) during intake (acknowledging and processing), per delivery.
     serverCpuMsPerDelivery: Number((timings.reduce((a, t) => a + t.cpuMs, 0) / Math.max(1, sent)).toFixed(2)),
