@@ -36,7 +36,15 @@ export async function openEventQueue(where: QueueLocation, options: OpenQueueOpt
   if (!where.databaseUrl)
     return createSpoolQueue({ ...rest, dir: where.spoolDir, ...(_scan ? { replayScanMs: _scan } : {}) });
   const db = await openDatabase(where.databaseUrl, { log, app });
-  const queue = createPostgresQueue({ ...rest, db, url: where.databaseUrl, app });
+  // New events get a connection of their own (they go in one multi-row insert at a time): an
+  // acknowledgement does not wait for a pool connection behind the workers' completions.
+  const intakeDb = await openDatabase(where.databaseUrl, { log, app: `${app}/intake`, max: 1 }).catch(
+    async (err: unknown) => {
+      await db.close();
+      throw err;
+    },
+  );
+  const queue = createPostgresQueue({ ...rest, db, intakeDb, url: where.databaseUrl, app });
   return {
     ...queue,
     health: () => db.health(),
@@ -44,7 +52,7 @@ export async function openEventQueue(where: QueueLocation, options: OpenQueueOpt
       try {
         await queue.stop();
       } finally {
-        await db.close();
+        await Promise.all([db.close(), intakeDb.close()]);
       }
     },
   };

@@ -62,19 +62,28 @@ async function main() {
   });
   const { app } = service;
   const server = await listen(app, { port: 0, host: '127.0.0.1', log });
-  if (process.env.BENCH_DIAG) {
-    const { monitorEventLoopDelay, createHistogram } = require('node:perf_hooks');
-    const eld = monitorEventLoopDelay({ resolution: 5 });
-    eld.enable();
-    const ack = createHistogram();
-    server.server.on('request', (req, res) => {
-      const t = process.hrtime.bigint();
-      res.on('finish', () => ack.record(Number(process.hrtime.bigint() - t) || 1));
-    });
+  // The server's own acknowledgement time (a delivery's 'request' event to its response's 'finish'),
+  // POSTs only, reported with the CPU time on SIGUSR2 (bench/throughput.js prints it next to the
+  // load generator's); BENCH_DIAG=1 adds the event-loop delay, and prints both at exit.
+  const { monitorEventLoopDelay, createHistogram } = require('node:perf_hooks');
+  const ack = createHistogram();
+  const eld = process.env.BENCH_DIAG ? monitorEventLoopDelay({ resolution: 5 }) : undefined;
+  eld?.enable();
+  server.server.on('request', (req, res) => {
+    if (req.method !== 'POST') return;
+    const t = process.hrtime.bigint();
+    res.on('finish', () => ack.record(Number(process.hrtime.bigint() - t) || 1));
+  });
+  const ms = (h, q) => Number((h.percentile(q) / 1e6).toFixed(1));
+  const timings = () => ({
+    serverAck: { count: ack.count, p50: ms(ack, 50), p99: ms(ack, 99), max: ms(ack, 100) },
+    ...(eld ? { eventLoopDelay: { p50: ms(eld, 50), p99: ms(eld, 99), max: ms(eld, 100) } } : {}),
+  });
+  if (eld) {
     process.on('SIGTERM', () => {
-      const ms = (h, q) => (h.percentile(q) / 1e6).toFixed(1);
+      const t = timings();
       process.stderr.write(
-        `DIAG eld p50 ${ms(eld, 50)} p99 ${ms(eld, 99)} max ${ms(eld, 100)}; server ack p50 ${ms(ack, 50)} p99 ${ms(ack, 99)} max ${ms(ack, 100)}\n`,
+        `DIAG eld p50 ${t.eventLoopDelay.p50} p99 ${t.eventLoopDelay.p99} max ${t.eventLoopDelay.max}; server ack p50 ${t.serverAck.p50} p99 ${t.serverAck.p99} max ${t.serverAck.max}\n`,
       );
     });
   }
@@ -84,7 +93,9 @@ async function main() {
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
   process.on('SIGUSR2', () => {
     const cpu = process.cpuUsage(cpu0);
-    process.stdout.write(`${JSON.stringify({ cpuMs: Math.round((cpu.user + cpu.system) / 1000) })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ cpuMs: Math.round((cpu.user + cpu.system) / 1000), ...timings() })}\n`,
+    );
   });
   process.on('SIGTERM', () => {
     void server

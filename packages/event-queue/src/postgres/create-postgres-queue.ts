@@ -11,6 +11,8 @@ import {
   type ProcessEvent,
   type QueuedEvent,
 } from '../queue/event-queue';
+import { batchCompletions } from './batch-completions';
+import { batchEnqueues } from './batch-enqueues';
 import { createPostgresDeadLetters, insertDeadLetter } from './create-postgres-dead-letters';
 import { encodeOrderKey, openPgBoss, type PgBossQueue } from './open-pg-boss';
 import { POSTGRES_QUEUE_MIGRATIONS } from './postgres-queue-migrations';
@@ -19,6 +21,11 @@ import { runJobSlots, type JobSlots } from './run-job-slots';
 export interface PostgresQueueOptions extends EventQueueOptions {
   /** The app's database (DATABASE_URL), opened with @devops/db. */
   db: Database;
+  /**
+   * Where new events are inserted (default `db`): openEventQueue gives them a connection of their
+   * own, so an acknowledgement never waits for one behind the workers' queries.
+   */
+  intakeDb?: Database;
   /** The same URL: pg-boss keeps its own small pool (and its LISTEN connection). */
   url: string;
   /** The app's name: its queue, dead letters and Idempotency-Keys are its own. */
@@ -82,6 +89,7 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
   const signal = opts.signal ?? new AbortController().signal;
   const retentionMs = opts.dedupeRetentionMs ?? 7 * 24 * 3_600_000;
   const pool = adapt(db);
+  const intakePool = opts.intakeDb ? adapt(opts.intakeDb) : pool;
   const fault = (err: unknown, event?: QueuedEvent) => opts.onFault?.(err, event);
 
   let ready: Promise<PgBossQueue> | undefined;
@@ -110,6 +118,27 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       db: via,
     });
   };
+
+  /** New events: concurrent enqueue() calls share one multi-row insert (batch-enqueues.ts). */
+  const intake = batchEnqueues<{ id: string; key: string; data: JobData }>({
+    async insert(jobs) {
+      const { boss, queue } = await ensureReady();
+      const ids = await boss.insert(
+        queue,
+        jobs.map((j) => ({ id: j.id, data: j.data as unknown as object, singletonKey: j.key })),
+        { db: intakePool, returnId: true },
+      );
+      return new Set(ids ?? []);
+    },
+  });
+
+  /** Events done: those finishing side by side are completed in one statement (batch-completions.ts). */
+  const completeDone = batchCompletions<{ id: string; retryCount: number }>({
+    async complete(refs) {
+      const { boss, queue } = await ensureReady();
+      await boss.complete(queue, refs, null, { db: pool });
+    },
+  });
 
   const newId = () => randomUUID();
   const deadLetters = createPostgresDeadLetters({
@@ -238,8 +267,9 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       observer.retried?.(event, { attempt, delayMs: decision.delayMs, error: decision.error });
       return;
     }
-    // Done: one statement (a failure there fails the attempt: it is retried).
-    await complete(pool);
+    // Done: one statement, shared with the events finishing meanwhile (a failure there fails the
+    // attempt: it is retried).
+    await completeDone(attemptRef);
     observer.processed?.(event, attempt);
   };
 
@@ -292,11 +322,16 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
         orderKey: event.orderKey,
         receivedAt: now(),
       };
-      // One statement, no transaction: an event with an Idempotency-Key gets the job id derived
-      // from it, and pg-boss's insert does nothing when that id is already in the queue (finished
-      // jobs are kept for the retention period, which is what "already seen" means).
-      const jobId = await send(pool, { event: queued, raw: event.raw, attempts: 0 }, undefined, id);
-      return jobId === null ? { status: 'duplicate' as const } : { status: 'accepted' as const, id };
+      // One statement (shared with the enqueues made meanwhile), no transaction: an event with an
+      // Idempotency-Key gets the job id derived from it, and pg-boss's insert does nothing when that
+      // id is already in the queue (finished jobs are kept for the retention period, which is what
+      // "already seen" means).
+      const inserted = await intake.add({
+        id,
+        key: encodeOrderKey(queued.orderKey),
+        data: { event: queued, raw: event.raw, attempts: 0 },
+      });
+      return inserted ? { status: 'accepted' as const, id } : { status: 'duplicate' as const };
     },
     async start(process) {
       const pg = await ensureReady();
