@@ -27,7 +27,9 @@ export interface EnqueueBatcher<J extends BatchedJob> {
  *
  * A failing insert of several jobs that is not a temporary fault (the database is reachable: a row
  * it refused, e.g. a body jsonb cannot hold) is tried again one job at a time, so one bad delivery
- * fails alone; a temporary fault fails the whole batch at once (each sender gets its 503 and retries).
+ * fails alone; a temporary fault fails the whole batch at once, and the jobs added while it was
+ * tried (each sender gets its 503 and retries), so during an outage no delivery waits for the
+ * connection timeouts of the batches ahead of it.
  */
 export function batchEnqueues<J extends BatchedJob>(opts: {
   /** Inserts the jobs in one statement; returns the ids it inserted (the others existed). */
@@ -68,7 +70,11 @@ export function batchEnqueues<J extends BatchedJob>(opts: {
           const inserted = await opts.insert(batch.map((i) => i.job));
           for (const item of batch) item.resolve(inserted.has(item.job.id));
         } catch (err) {
-          if (batch.length === 1 || isTemporary(err)) for (const item of batch) item.reject(err);
+          if (isTemporary(err)) {
+            // The database is away: so are the jobs gathered while this insert waited for it. They
+            // fail now rather than each waiting out another connection timeout behind the others.
+            for (const item of [...batch, ...pending.splice(0)]) item.reject(err);
+          } else if (batch.length === 1) batch[0]!.reject(err);
           else for (const item of batch) await insertAlone(item);
         }
       }
