@@ -36,6 +36,46 @@ describeEventQueueContract('PostgreSQL (pg-boss)', async () => {
 });
 
 describe('PostgreSQL queue workers', () => {
+  it('stop() with an event in hand completes it and leaves no pg-boss connection of the queue open', async () => {
+    const app = `stop-${++apps}`;
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let started = false;
+    const q = createPostgresQueue({
+      db,
+      url,
+      app,
+      policy: { baseDelayMs: 10, maxDelayMs: 40, maxAgeMs: 60_000, holdMaxMs: 60_000 },
+    });
+    await q.enqueue({
+      deliveryId: 'd-in-hand',
+      idempotencyKey: null,
+      event: 'Merge Request Hook',
+      objectKind: 'merge_request',
+      orderKey: 'project:9',
+      raw: '{"object_kind":"merge_request"}',
+    });
+    await q.start(async () => {
+      started = true;
+      await gate;
+    });
+    await waitFor(() => started, 10_000, 'the event to be in hand');
+    const stopped = q.stop();
+    open();
+    await stopped;
+    // Its completion went through before the stop ended: the job is finished, not back in the queue.
+    const { rows: jobs } = await db.query<{ state: string }>(`SELECT state FROM pgboss.job WHERE name = $1`, [
+      queueNameFor(app),
+    ]);
+    expect(jobs.map((j) => j.state)).toEqual(['completed']);
+    // And no pg-boss was opened again for it (the connections would keep the process alive).
+    const { rows } = await db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1`,
+      [`${app}/queue`],
+    );
+    expect(Number(rows[0]!.n)).toBe(0);
+  });
+
   it('drain a backlog without waiting for their poll: each looks for the next event as soon as one is done', async () => {
     // With an hour's poll, only a worker that looks again at once gets past the first event:
     // one project's 30 events run one at a time, each becoming due as the one before completes.

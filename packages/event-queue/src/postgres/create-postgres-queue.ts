@@ -362,9 +362,14 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       started = undefined;
       for (const timer of wakeTimers) clearTimeout(timer);
       wakeTimers.clear();
-      ready = undefined;
-      if (!pg) return;
+      if (!pg) {
+        ready = undefined;
+        return;
+      }
+      // The events in hand finish first: their completions (batchCompletions) still use this pg-boss.
+      // Forgotten before that, the first of them would open another one that nothing stops.
       await slots?.stop();
+      ready = undefined;
       await pg.boss.stop({ graceful: true, timeout: 30_000 });
     },
     async idle() {
