@@ -28,7 +28,8 @@ async function runPacedLoad({
   const target = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const latency = createHistogram();
-  const result = { requests: { total: 0 }, non2xx: 0, errors: 0, timeouts: 0 };
+  const result = { requests: { total: 0 }, non2xx: 0, errors: 0, timeouts: 0, refusedBy: {} };
+  const refusedAs = (why) => (result.refusedBy[why] = (result.refusedBy[why] ?? 0) + 1);
   const count = Math.round(rate * duration);
   const interval = 1000 / rate;
   const inFlight = new Set();
@@ -54,7 +55,10 @@ async function runPacedLoad({
           res.on('end', () => {
             latency.record(Number(process.hrtime.bigint() - started) || 1);
             result.requests.total++;
-            if (res.statusCode < 200 || res.statusCode > 299) result.non2xx++;
+            if (res.statusCode < 200 || res.statusCode > 299) {
+              result.non2xx++;
+              refusedAs(`HTTP ${res.statusCode}`);
+            }
             onResponse?.(res.statusCode, Buffer.concat(chunks).toString(), context);
             resolve();
           });
@@ -62,10 +66,14 @@ async function runPacedLoad({
       );
       req.on('timeout', () => {
         result.timeouts++;
+        refusedAs('timeout');
         req.destroy(new Error('timeout'));
       });
       req.on('error', (err) => {
-        if (err.message !== 'timeout') result.errors++;
+        if (err.message !== 'timeout') {
+          result.errors++;
+          refusedAs(err.code ?? err.message);
+        }
         resolve();
       });
       req.end(body);

@@ -269,6 +269,10 @@ async function runScenario(name, backend, pg, round) {
     for (let i = 1; i < list.length; i++) if (list[i] <= list[i - 1]) outOfOrder++;
   }
   const refused = results.reduce((a, r) => a + r.non2xx + r.errors + r.timeouts, 0);
+  // Why (paced generator only): "HTTP 503", "ECONNRESET", "timeout"...
+  const refusedBy = {};
+  for (const r of results)
+    for (const [why, n] of Object.entries(r.refusedBy ?? {})) refusedBy[why] = (refusedBy[why] ?? 0) + n;
   const sent = results.reduce((a, r) => a + r.requests.total, 0);
   const gitlab429 = seen.status429;
   const row = {
@@ -280,6 +284,7 @@ async function runScenario(name, backend, pg, round) {
     sent,
     achievedRps: Math.round(sent / (intakeMs / 1000)),
     refused,
+    refusedBy,
     p50: Math.max(...results.map((r) => r.latency.p50)),
     p99: Math.max(...results.map((r) => r.latency.p99)),
     serverP50: Math.max(...timings.map((t) => t.serverAck.p50)),
