@@ -15,7 +15,6 @@ export function readEnvironment(env: Env, cwd: string): Env {
   try {
     const text = fs.readFileSync(file);
     // Loaded only when there is a .env file to read (~10 ms of start-up otherwise).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const dotenv = require('dotenv') as typeof import('dotenv');
     fromFile = dotenv.parse(text);
   } catch (err) {

@@ -72,7 +72,6 @@ export function flushLogger(log: Logger, timeoutMs = 500): Promise<void> {
 }
 
 function buildWinstonLogger(opts: LoggerOptions): Logger {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see createLogger
   const winston = require('winston') as typeof import('winston');
   const mask = createMasker(opts.secrets ?? []);
 

@@ -86,7 +86,11 @@ describe('crash recovery in a real process', () => {
     children.push(second);
     await waitFor(async () => (await readLines(env.OUT_FILE)).length > 0, 15_000, 'the replayed event');
     // Its spool file goes once it is recorded as finished.
-    await waitFor(async () => (await listSpooledEvents(env.SPOOL_DIR)).length === 0, 5_000, 'the spool to empty');
+    await waitFor(
+      async () => (await listSpooledEvents(env.SPOOL_DIR)).length === 0,
+      5_000,
+      'the spool to empty',
+    );
 
     // GitLab resending the same delivery now is answered and not run again.
     const resent = await post(second.url, mrEvent('survives-kill-9'), { idempotencyKey: 'key-kill-9' });
