@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { JobWithMetadata } from 'pg-boss' with { 'resolution-mode': 'import' };
 import { migrate, type Database, type DatabaseClient } from '@devops/db';
 import { isTemporary } from '@devops/errors';
@@ -14,6 +14,8 @@ import {
 import { batchCompletions } from './batch-completions';
 import { batchEnqueues } from './batch-enqueues';
 import { createPostgresDeadLetters, insertDeadLetter } from './create-postgres-dead-letters';
+import { findOvertaking } from './find-overtaking';
+import { idFromKey } from './id-from-key';
 import { encodeOrderKey, openPgBoss, type PgBossQueue } from './open-pg-boss';
 import { POSTGRES_QUEUE_MIGRATIONS } from './postgres-queue-migrations';
 import { runJobSlots, type JobSlots } from './run-job-slots';
@@ -59,15 +61,6 @@ const adapt = (client: {
 }): Adapter => ({
   executeSql: (text, values) => client.query(text, values),
 });
-
-/** A job id (UUID-shaped, version 8) that only this app's Idempotency-Key gives. */
-export function idFromKey(app: string, key: string): string {
-  const h = createHash('sha256').update(`webhooks\0${app}\0${key}`).digest();
-  h[6] = (h[6]! & 0x0f) | 0x80;
-  h[8] = (h[8]! & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
 
 /**
  * The PostgreSQL EventQueue (with DATABASE_URL), on pg-boss: any number of
@@ -154,34 +147,6 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
       );
     },
   });
-
-  /**
-   * The jobs of a fetched batch that overtake an earlier event of their orderKey waiting behind its
-   * own retry (it was moved behind them): one indexed probe on pg-boss's job table (its documented
-   * tables are for direct queries) for the whole batch, only for first attempts, and only when
-   * someone listens.
-   */
-  const findOvertaking = async (
-    pg: PgBossQueue,
-    jobs: Array<JobWithMetadata<JobData>>,
-  ): Promise<Set<string>> => {
-    const first = jobs.filter((j) => j.data.attempts === 0 && j.retryCount === 0);
-    if (!observer.overtaken || first.length === 0) return new Set();
-    const { rows } = await db.query<{ id: string }>(
-      `SELECT b.id FROM unnest($2::text[], $3::bigint[], $4::text[]) AS b(key, received, id)
-       WHERE EXISTS (
-         SELECT 1 FROM pgboss.job
-         WHERE name = $1 AND singleton_key = b.key AND state IN ('created', 'retry')
-           AND data ? 'firstFailedAt' AND (data->'event'->>'receivedAt')::bigint < b.received)`,
-      [
-        pg.queue,
-        first.map((j) => encodeOrderKey(j.data.event.orderKey)),
-        first.map((j) => j.data.event.receivedAt),
-        first.map((j) => j.id),
-      ],
-    );
-    return new Set(rows.map((r) => r.id));
-  };
 
   const settle = async (fn: (client: DatabaseClient, dbx: Adapter) => Promise<void>) =>
     db.transaction((client) => fn(client, adapt(client)));
@@ -344,7 +309,8 @@ export function createPostgresQueue(opts: PostgresQueueOptions): EventQueue {
         concurrency,
         pollMs: (opts.pollSeconds ?? 0.5) * 1000,
         heartbeatMs: 5_000,
-        prepare: (jobs) => findOvertaking(pg, jobs),
+        prepare: (jobs) =>
+          observer.overtaken ? findOvertaking(db, pg.queue, jobs) : Promise.resolve(new Set<string>()),
         run: (job, overtaking) => runJob(pg, job, process, overtaking.has(job.id)),
         onFault: (err, job) => fault(err, job?.data.event),
       });
