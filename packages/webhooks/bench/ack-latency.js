@@ -11,6 +11,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
+const { metric } = require('./bench-report');
 
 const rate = Number(process.env.RATE ?? 200);
 const duration = Number(process.env.DURATION ?? 30);
@@ -32,16 +33,6 @@ function startServer(spoolDir) {
     });
     proc.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
-}
-
-/** Sum of a metric's samples whose label text contains every `must` fragment. */
-async function metric(url, name, must = []) {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
-    .filter((l) => must.every((m) => l.includes(m)))
-    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }
 
 function serverCpuMs(proc) {

@@ -32,4 +32,14 @@ function markdownTable(columns, rows) {
   ].join('\n');
 }
 
-module.exports = { runRounds, markdownTable };
+/** Sum of a metric's samples on `<url>/metrics` whose label text contains every `must` fragment. */
+async function metric(url, name, must = []) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+    .filter((l) => must.every((m) => l.includes(m)))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
+module.exports = { metric, runRounds, markdownTable };

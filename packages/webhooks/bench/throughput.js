@@ -30,7 +30,7 @@ const autocannon = require('autocannon');
 const { openDatabase } = require('@devops/db');
 const { createLogger } = require('@devops/logger');
 const { startPostgres } = require('@devops/testkit');
-const { markdownTable } = require('./bench-report');
+const { markdownTable, metric } = require('./bench-report');
 const { startGitLabDoubleProcess } = require('./gitlab-double-process');
 const { runPacedLoad } = require('./paced-load');
 
@@ -111,14 +111,6 @@ async function statementStats(url, reset) {
   }
 }
 
-async function metric(url, name, must = []) {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
-    .filter((l) => must.every((m) => l.includes(m)))
-    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
-}
 const sum = async (urls, name, must) =>
   (await Promise.all(urls.map((u) => metric(u, name, must)))).reduce((a, b) => a + b, 0);
 
