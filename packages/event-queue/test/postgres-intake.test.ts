@@ -1,26 +1,15 @@
-import { openDatabase, type Database } from '@devops/db';
-import { createLogger } from '@devops/logger';
-import { startPostgres, waitFor, type PostgresServer } from '@devops/testkit';
-import { PassThrough } from 'node:stream';
+import type { Database } from '@devops/db';
+import { waitFor } from '@devops/testkit';
+import { useQueueDatabase } from './support/use-queue-database';
 import { createPostgresQueue } from '../src/postgres/create-postgres-queue';
 import type { EnqueueResult, EventQueue, NewEvent } from '../src/queue/event-queue';
 
-let server: PostgresServer;
+const database = useQueueDatabase('intake');
 let url: string;
 let db: Database;
 let apps = 0;
-
-beforeAll(async () => {
-  server = await startPostgres();
-  url = await server.createDatabase('intake');
-  db = await openDatabase(url, {
-    log: createLogger({ service: 'test', stream: new PassThrough() }),
-    app: 'test',
-  });
-}, 60_000);
-afterAll(async () => {
-  await db?.close();
-  await server?.stop();
+beforeAll(() => {
+  ({ url, db } = database);
 });
 
 const policy = { baseDelayMs: 10, maxDelayMs: 40, maxAgeMs: 60_000, holdMaxMs: 60_000 };

@@ -1,29 +1,18 @@
-import { openDatabase, type Database } from '@devops/db';
-import { createLogger } from '@devops/logger';
-import { startPostgres, waitFor, type PostgresServer } from '@devops/testkit';
+import type { Database } from '@devops/db';
+import { waitFor } from '@devops/testkit';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
+import { useQueueDatabase } from './support/use-queue-database';
 import { createPostgresQueue } from '../src/postgres/create-postgres-queue';
 import { queueNameFor } from '../src/postgres/open-pg-boss';
 import { describeEventQueueContract } from './contract/describe-event-queue-contract';
 
-let server: PostgresServer;
+const database = useQueueDatabase('queue');
 let url: string;
 let db: Database;
 let apps = 0;
-
-beforeAll(async () => {
-  server = await startPostgres();
-  url = await server.createDatabase('queue');
-  db = await openDatabase(url, {
-    log: createLogger({ service: 'test', stream: new PassThrough() }),
-    app: 'test',
-  });
-}, 60_000);
-afterAll(async () => {
-  await db?.close();
-  await server?.stop();
+beforeAll(() => {
+  ({ url, db } = database);
 });
 
 // Each fixture is its own app on one database: its own queue, dead letters and keys.
