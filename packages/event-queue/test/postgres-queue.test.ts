@@ -57,12 +57,17 @@ describe('PostgreSQL queue workers', () => {
       queueNameFor(app),
     ]);
     expect(jobs.map((j) => j.state)).toEqual(['completed']);
-    // And no pg-boss was opened again for it (the connections would keep the process alive).
-    const { rows } = await db.query<{ n: string }>(
-      `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1`,
-      [`${app}/queue`],
-    );
-    expect(Number(rows[0]!.n)).toBe(0);
+    // And no pg-boss was opened again for it (its connections would stay, keeping the process alive).
+    // A closed connection leaves pg_stat_activity a moment after the client ends it: wait for that.
+    const connections = async () => {
+      const { rows } = await db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1`,
+        [`${app}/queue`],
+      );
+      return Number(rows[0]!.n);
+    };
+    await waitFor(async () => (await connections()) === 0, 5_000, "the queue's connections to close");
+    expect(await connections()).toBe(0);
   });
 
   it('drain a backlog without waiting for their poll: each looks for the next event as soon as one is done', async () => {
